@@ -1,0 +1,119 @@
+package dev.parity.check;
+
+import dev.parity.engine.OnnxRuntimeEngine;
+import dev.parity.engine.TorchScriptEngine;
+import dev.parity.inputs.CasePlanner;
+import dev.parity.inputs.InputOverride;
+import dev.parity.oracles.ToleranceConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything one check needs; the CLI's {@code check} flags parse into exactly this.
+ * Build with {@link #builder(Path, Path)}: the two model files are required, the rest optional.
+ *
+ * @param torch the TorchScript reference ({@code torch.jit.save} output)
+ * @param onnx the ONNX export under test
+ * @param seed seed of the generated inputs
+ * @param inputOverrides {@code --input} shapes and ranges
+ * @param inputsFile user data ({@code .npz} or a folder of {@code .npy}), replacing generation
+ * @param symbolicSizes sizes tried for free symbolic dimensions
+ * @param tolerances closeness rules
+ * @param torchOptions libtorch settings
+ * @param onnxThreads ONNX Runtime intra-op threads (0: its default)
+ * @param onnxOptimization ONNX Runtime graph optimisation level
+ */
+public record CheckRequest(
+        Path torch,
+        Path onnx,
+        long seed,
+        List<InputOverride> inputOverrides,
+        Path inputsFile,
+        List<Long> symbolicSizes,
+        ToleranceConfig tolerances,
+        TorchScriptEngine.Options torchOptions,
+        int onnxThreads,
+        OnnxRuntimeEngine.Optimization onnxOptimization) {
+
+    public static final long DEFAULT_SEED = 0;
+
+    public CheckRequest {
+        Objects.requireNonNull(torch, "torch");
+        Objects.requireNonNull(onnx, "onnx");
+        inputOverrides = List.copyOf(inputOverrides);
+        symbolicSizes = List.copyOf(symbolicSizes);
+        Objects.requireNonNull(tolerances, "tolerances");
+        Objects.requireNonNull(torchOptions, "torchOptions");
+        Objects.requireNonNull(onnxOptimization, "onnxOptimization");
+    }
+
+    public static Builder builder(Path torch, Path onnx) {
+        return new Builder(torch, onnx);
+    }
+
+    /** Builder in DJL's style: required values in the constructor, {@code opt*} for the rest. */
+    public static final class Builder {
+        private final Path torch;
+        private final Path onnx;
+        private long seed = DEFAULT_SEED;
+        private final List<InputOverride> overrides = new ArrayList<>();
+        private Path inputsFile;
+        private List<Long> symbolicSizes = CasePlanner.DEFAULT_SYMBOLIC_SIZES;
+        private ToleranceConfig tolerances = ToleranceConfig.defaults();
+        private TorchScriptEngine.Options torchOptions = TorchScriptEngine.Options.defaults();
+        private int onnxThreads;
+        private OnnxRuntimeEngine.Optimization onnxOptimization = OnnxRuntimeEngine.Optimization.ALL;
+
+        private Builder(Path torch, Path onnx) {
+            this.torch = torch;
+            this.onnx = onnx;
+        }
+
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder optInput(InputOverride override) {
+            overrides.add(override);
+            return this;
+        }
+
+        public Builder optInputsFile(Path file) {
+            this.inputsFile = file;
+            return this;
+        }
+
+        public Builder optSymbolicSizes(List<Long> sizes) {
+            this.symbolicSizes = sizes;
+            return this;
+        }
+
+        public Builder optTolerances(ToleranceConfig tolerances) {
+            this.tolerances = tolerances;
+            return this;
+        }
+
+        public Builder optTorchOptions(TorchScriptEngine.Options options) {
+            this.torchOptions = options;
+            return this;
+        }
+
+        public Builder optOnnxThreads(int threads) {
+            this.onnxThreads = threads;
+            return this;
+        }
+
+        public Builder optOnnxOptimization(OnnxRuntimeEngine.Optimization level) {
+            this.onnxOptimization = level;
+            return this;
+        }
+
+        public CheckRequest build() {
+            return new CheckRequest(torch, onnx, seed, overrides, inputsFile, symbolicSizes, tolerances,
+                    torchOptions, onnxThreads, onnxOptimization);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.parity.cli;
+
+import dev.parity.check.BadInputException;
+import dev.parity.check.CheckListener;
+import dev.parity.check.CheckRequest;
+import dev.parity.check.ParityCheck;
+import dev.parity.engine.OnnxRuntimeEngine;
+import dev.parity.engine.TorchScriptEngine;
+import dev.parity.inputs.InputOverride;
+import dev.parity.oracles.Tolerance;
+import dev.parity.oracles.ToleranceConfig;
+import dev.parity.reports.ConsoleReport;
+import dev.parity.result.CheckResult;
+import dev.parity.result.ResultJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code parity check}: one TorchScript/ONNX pair. Parses flags into a {@link CheckRequest}. */
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a TorchScript model and its ONNX export on identical inputs and compare every output.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:faithful", "1:discrepant", "2:usage error or bad input",
+            "3:an engine failed to load or run the model", "4:internal error"})
+public final class CheckCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--torch", required = true, paramLabel = "REF.pt", description = "TorchScript reference (torch.jit.save).")
+    Path torch;
+
+    @Option(names = "--onnx", required = true, paramLabel = "MODEL.onnx", description = "ONNX export under test.")
+    Path onnx;
+
+    @Option(names = "--input", paramLabel = "NAME:DTYPE:DIMS[:LO:HI]",
+            description = "Shape and value range of an input, e.g. ids:int64:2x7:0:50 or x:float32:4x16. Repeatable.")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--inputs", paramLabel = "FILE.npz|DIR", description = "Real inputs: an .npz or a folder of NAME.npy, instead of generated ones.")
+    Path inputsFile;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the generated inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--symbolic-sizes", split = ",", paramLabel = "N", description = "Sizes tried for every free symbolic dimension (default: 1,3).")
+    List<Long> symbolicSizes = new ArrayList<>();
+
+    @Option(names = "--atol", description = "Absolute tolerance for every floating output (default per dtype; float32 1e-5).")
+    Double atol;
+
+    @Option(names = "--rtol", description = "Relative tolerance for every floating output (default per dtype; float32 1.3e-6).")
+    Double rtol;
+
+    @Option(names = "--tol", paramLabel = "OUT=ATOL:RTOL", description = "Tolerance for one output. Repeatable.")
+    List<String> perOutput = new ArrayList<>();
+
+    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of both engines (0: engine default).")
+    int threads;
+
+    @Option(names = "--torch-graph-optimizer", description = "Run TorchScript's profiling graph executor (default off: the module as saved).")
+    boolean graphOptimizer;
+
+    @Option(names = "--onnx-opt", defaultValue = "all", paramLabel = "LEVEL",
+            description = "ONNX Runtime graph optimisation: disabled, basic, extended or all (default: ${DEFAULT-VALUE}).")
+    String onnxOpt;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the whole result as JSON.")
+    Path json;
+
+    @Option(names = "--verbose", description = "Show engine logs and stack traces.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws BadInputException {
+        if (verbose) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+            OnnxRuntimeEngine.setNativeLogs(true);
+        }
+        CheckRequest request = toRequest();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean interactive = System.console() != null;
+        CheckListener progress = new CheckListener() {
+            @Override
+            public void caseStarted(int index, int total, String regime) {
+                if (interactive || verbose) {
+                    err.print("\rcase " + (index + 1) + "/" + total + " (" + regime + ")   " + (verbose ? "\n" : ""));
+                    err.flush();
+                }
+            }
+        };
+        CheckResult result = ParityCheck.run(request, progress);
+        if (interactive && !verbose) {
+            err.print("\r" + " ".repeat(40) + "\r");
+            err.flush();
+        }
+        out.print(ConsoleReport.render(result));
+        out.flush();
+        if (json != null) {
+            try {
+                ResultJson.write(result, json);
+            } catch (IOException e) {
+                throw new BadInputException("cannot write --json " + json + ": " + e.getMessage(), e);
+            }
+        }
+        switch (result.verdict()) {
+            case FAITHFUL: return ExitCodes.FAITHFUL;
+            case DISCREPANT: return ExitCodes.DISCREPANT;
+            default: return ExitCodes.ENGINE_FAILED;
+        }
+    }
+
+    /** Validates every flag before any model is loaded. */
+    CheckRequest toRequest() {
+        CheckRequest.Builder b = CheckRequest.builder(torch, onnx).optSeed(seed).optOnnxThreads(threads)
+                .optTorchOptions(new TorchScriptEngine.Options(graphOptimizer, threads));
+        for (String text : inputs) {
+            try {
+                b.optInput(InputOverride.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        if (inputsFile != null && !inputs.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--inputs and --input exclude each other");
+        }
+        b.optInputsFile(inputsFile);
+        if (!symbolicSizes.isEmpty()) {
+            b.optSymbolicSizes(symbolicSizes);
+        }
+        try {
+            b.optOnnxOptimization(OnnxRuntimeEngine.Optimization.valueOf(onnxOpt.trim().toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--onnx-opt '" + onnxOpt
+                    + "' is not one of disabled, basic, extended, all");
+        }
+        Map<String, Tolerance> per = new LinkedHashMap<>();
+        for (String t : perOutput) {
+            int eq = t.lastIndexOf('=');
+            String[] v = eq < 0 ? new String[0] : t.substring(eq + 1).split(":");
+            if (eq <= 0 || v.length != 2) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "malformed --tol '" + t
+                        + "' (expected OUT=ATOL:RTOL, e.g. logits=1e-4:1e-3)");
+            }
+            try {
+                per.put(t.substring(0, eq), new Tolerance(Double.parseDouble(v[0]), Double.parseDouble(v[1])));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "malformed --tol '" + t + "': " + e.getMessage());
+            }
+        }
+        try {
+            b.optTolerances(new ToleranceConfig(atol, rtol, per));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return b.build();
+    }
+}

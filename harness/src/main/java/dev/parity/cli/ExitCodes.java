@@ -1,0 +1,17 @@
+package dev.parity.cli;
+
+/** Parity's documented process exit codes. */
+public final class ExitCodes {
+    /** Every check faithful. */
+    public static final int FAITHFUL = 0;
+    /** At least one discrepancy. */
+    public static final int DISCREPANT = 1;
+    /** Usage error or bad input (missing or corrupt file, wrong spec): nothing was compared. */
+    public static final int BAD_INPUT = 2;
+    /** An engine failed to load or run a model. */
+    public static final int ENGINE_FAILED = 3;
+    /** A bug in Parity itself; rerun with --verbose and report the stack trace. */
+    public static final int INTERNAL_ERROR = 4;
+
+    private ExitCodes() {}
+}

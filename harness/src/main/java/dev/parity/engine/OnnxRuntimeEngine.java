@@ -1,0 +1,312 @@
+package dev.parity.engine;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxSequence;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.parity.check.BadInputException;
+import dev.parity.tensor.DType;
+import dev.parity.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An ONNX model on ONNX Runtime's CPU execution provider. Owns its session and session options
+ * (closed together, session first); the process-wide {@link OrtEnvironment} is shared and never
+ * closed here.
+ */
+public final class OnnxRuntimeEngine implements Engine {
+    /** ONNX Runtime graph optimisation levels, as {@code --onnx-opt} names them. */
+    public enum Optimization {
+        DISABLED(OrtSession.SessionOptions.OptLevel.NO_OPT),
+        BASIC(OrtSession.SessionOptions.OptLevel.BASIC_OPT),
+        EXTENDED(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT),
+        ALL(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+
+        final OrtSession.SessionOptions.OptLevel level;
+
+        Optimization(OrtSession.SessionOptions.OptLevel level) {
+            this.level = level;
+        }
+    }
+
+    private static volatile boolean nativeLogs;
+
+    private final OrtEnvironment env;
+    private final OrtSession.SessionOptions options;
+    private final OrtSession session;
+    private final List<TensorSpec> inputs;
+    private final List<TensorSpec> outputs;
+
+    private OnnxRuntimeEngine(OrtEnvironment env, OrtSession.SessionOptions options, OrtSession session,
+            List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        this.env = env;
+        this.options = options;
+        this.session = session;
+        this.inputs = inputs;
+        this.outputs = outputs;
+    }
+
+    /**
+     * Loads {@code file}. A missing, unreadable or unparsable file is a {@link BadInputException};
+     * a model that parses but that ONNX Runtime refuses (invalid graph, missing kernel) is an
+     * {@link EngineFailure}.
+     */
+    public static OnnxRuntimeEngine load(Path file, int intraOpThreads, Optimization opt)
+            throws BadInputException, EngineFailure {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException("ONNX model not found: " + file);
+        }
+        if (!Files.isReadable(file)) {
+            throw new BadInputException("ONNX model not readable: " + file);
+        }
+        OrtEnvironment env = environment();
+        OrtSession.SessionOptions options = null;
+        OrtSession session = null;
+        try {
+            options = new OrtSession.SessionOptions();
+            options.setOptimizationLevel(opt.level);
+            if (intraOpThreads > 0) {
+                options.setIntraOpNumThreads(intraOpThreads);
+            }
+            session = env.createSession(file.toString(), options);
+            List<TensorSpec> in = specs(session.getInputInfo(), "input");
+            List<TensorSpec> out = specs(session.getOutputInfo(), "output");
+            return new OnnxRuntimeEngine(env, options, session, in, out);
+        } catch (OrtException e) {
+            closeQuietly(session, options);
+            String reason = runReason(e.getMessage()).replaceFirst("^Load model from .*? failed:", "");
+            switch (e.getCode()) {
+                case ORT_INVALID_PROTOBUF:
+                case ORT_NO_SUCHFILE:
+                    throw new BadInputException("not a valid ONNX model: " + file + " (" + reason + ")", e);
+                default:
+                    throw new EngineFailure("onnx", "ONNX Runtime could not load " + file + ": " + reason, e);
+            }
+        } catch (UnsupportedSignatureException e) {
+            closeQuietly(session, options);
+            throw new BadInputException(file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session, options);
+            throw new EngineFailure("onnx", "ONNX Runtime could not load " + file + ": " + e, e);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options) {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (OrtException | RuntimeException ignored) {
+            // already failing; the original error is what the user needs
+        }
+        if (options != null) {
+            options.close();
+        }
+    }
+
+    private static final class UnsupportedSignatureException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedSignatureException(String message) {
+            super(message);
+        }
+    }
+
+    private static List<TensorSpec> specs(Map<String, NodeInfo> infos, String kind)
+            throws UnsupportedSignatureException {
+        List<TensorSpec> out = new ArrayList<>();
+        for (NodeInfo node : infos.values()) {
+            if (!(node.getInfo() instanceof TensorInfo)) {
+                if (kind.equals("output")) {
+                    out.add(new TensorSpec(node.getName(), DType.FLOAT32, new long[0], new String[0]));
+                    continue;
+                }
+                throw new UnsupportedSignatureException(kind + " '" + node.getName()
+                        + "' is not a tensor (" + node.getInfo() + "); Parity feeds tensors only");
+            }
+            TensorInfo t = (TensorInfo) node.getInfo();
+            DType dtype = dtypeOf(t.type, node.getName(), kind);
+            String[] names = t.getDimensionNames();
+            long[] shape = t.getShape();
+            if (names == null || names.length != shape.length) {
+                names = new String[shape.length];
+                java.util.Arrays.fill(names, "");
+            }
+            out.add(new TensorSpec(node.getName(), dtype, shape, names));
+        }
+        return List.copyOf(out);
+    }
+
+    private static DType dtypeOf(OnnxJavaType type, String name, String kind) throws UnsupportedSignatureException {
+        switch (type) {
+            case FLOAT: case FLOAT16: case BFLOAT16: return DType.FLOAT32;
+            case DOUBLE: return DType.FLOAT64;
+            case INT64: return DType.INT64;
+            case INT32: return DType.INT32;
+            case INT8: return DType.INT8;
+            case UINT8: return DType.UINT8;
+            case BOOL: return DType.BOOL;
+            default:
+                throw new UnsupportedSignatureException(kind + " '" + name + "' has element type " + type
+                        + ", which Parity does not compare");
+        }
+    }
+
+    /** Declared inputs in positional order. */
+    public List<TensorSpec> inputs() {
+        return inputs;
+    }
+
+    /** Declared outputs in positional order. */
+    public List<TensorSpec> outputs() {
+        return outputs;
+    }
+
+    @Override
+    public String id() {
+        return "onnx";
+    }
+
+    @Override
+    public List<Tensor> run(List<Tensor> values) throws EngineFailure {
+        if (values.size() != inputs.size()) {
+            throw new IllegalArgumentException("expected " + inputs.size() + " inputs, got " + values.size());
+        }
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < values.size(); i++) {
+                feed.put(inputs.get(i).name(), toOnnx(values.get(i)));
+            }
+            try (OrtSession.Result result = session.run(feed)) {
+                List<Tensor> out = new ArrayList<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    flatten(e.getValue(), out);
+                }
+                return out;
+            }
+        } catch (OrtException | RuntimeException e) {
+            throw new EngineFailure("onnx", "ONNX Runtime failed to run: " + runReason(e.getMessage()), e);
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private OnnxTensor toOnnx(Tensor t) throws OrtException {
+        long[] shape = t.shape();
+        switch (t.dtype()) {
+            case FLOAT32: return OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), shape);
+            case FLOAT64: return OnnxTensor.createTensor(env, DoubleBuffer.wrap(t.doubles()), shape);
+            case INT64: return OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), shape);
+            case INT32: return OnnxTensor.createTensor(env, IntBuffer.wrap(t.ints()), shape);
+            case UINT8: return OnnxTensor.createTensor(env, ByteBuffer.wrap(t.bytes()), shape, OnnxJavaType.UINT8);
+            case BOOL: return OnnxTensor.createTensor(env, ByteBuffer.wrap(t.bytes()), shape, OnnxJavaType.BOOL);
+            default: return OnnxTensor.createTensor(env, ByteBuffer.wrap(t.bytes()), shape, OnnxJavaType.INT8);
+        }
+    }
+
+    private static void flatten(OnnxValue value, List<Tensor> out) throws OrtException {
+        if (value instanceof OnnxTensor) {
+            out.add(fromOnnx((OnnxTensor) value));
+        } else if (value instanceof OnnxSequence) {
+            for (OnnxValue v : ((OnnxSequence) value).getValue()) {
+                flatten(v, out);
+            }
+        } else {
+            throw new IllegalStateException("unsupported ONNX output kind " + value.getType());
+        }
+    }
+
+    /** Copies an ONNX Runtime output out of the native heap. */
+    static Tensor fromOnnx(OnnxTensor t) {
+        TensorInfo info = t.getInfo();
+        long[] shape = info.getShape();
+        switch (info.type) {
+            case FLOAT: case FLOAT16: case BFLOAT16: {
+                FloatBuffer b = t.getFloatBuffer();
+                float[] a = new float[b.remaining()];
+                b.get(a);
+                return Tensor.ofFloats(shape, a);
+            }
+            case DOUBLE: {
+                DoubleBuffer b = t.getDoubleBuffer();
+                double[] a = new double[b.remaining()];
+                b.get(a);
+                return Tensor.ofDoubles(shape, a);
+            }
+            case INT64: {
+                LongBuffer b = t.getLongBuffer();
+                long[] a = new long[b.remaining()];
+                b.get(a);
+                return Tensor.ofLongs(shape, a);
+            }
+            case INT32: {
+                IntBuffer b = t.getIntBuffer();
+                int[] a = new int[b.remaining()];
+                b.get(a);
+                return Tensor.ofInts(shape, a);
+            }
+            case INT8: case UINT8: case BOOL: {
+                ByteBuffer b = t.getByteBuffer();
+                byte[] a = new byte[b.remaining()];
+                b.get(a);
+                DType d = info.type == OnnxJavaType.BOOL ? DType.BOOL
+                        : info.type == OnnxJavaType.UINT8 ? DType.UINT8 : DType.INT8;
+                return Tensor.ofBytes(d, shape, a);
+            }
+            default:
+                throw new IllegalStateException("unsupported ONNX output element type " + info.type);
+        }
+    }
+
+    /** The ONNX Runtime version of the loaded native library. */
+    public static String runtimeVersion() {
+        return environment().getVersion();
+    }
+
+    /**
+     * Whether ONNX Runtime's own log reaches stderr (warnings and up). Off by default: Parity
+     * records every error in its results. Takes effect only before the first engine is created,
+     * since the environment is process-wide.
+     */
+    public static void setNativeLogs(boolean on) {
+        nativeLogs = on;
+    }
+
+    private static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment(nativeLogs ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
+                : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "parity");
+    }
+
+    private static final java.util.regex.Pattern ORT_PREFIX =
+            java.util.regex.Pattern.compile("^Error code - ORT_\\w+ - message: ");
+    private static final java.util.regex.Pattern ORT_SOURCE =
+            java.util.regex.Pattern.compile("Status Message: \\S+:\\d+ .*? was false\\. ");
+
+    /** ONNX Runtime's run error without the error-code prefix and source locations. */
+    static String runReason(String message) {
+        String m = EngineFailure.firstLine(message);
+        m = ORT_PREFIX.matcher(m).replaceFirst("");
+        return ORT_SOURCE.matcher(m).replaceFirst("");
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session, options);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.parity.oracles;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** The judgement on one output, one input case, or a whole check. */
+public enum Verdict {
+    /** The export computes what the reference computes, within the oracle's rules. */
+    FAITHFUL,
+    /** The export computes something else: shape, type, non-finite placement or values differ. */
+    DISCREPANT,
+    /** An engine could not load or run the model, so nothing could be compared. */
+    FAILED;
+
+    @JsonValue
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static Verdict parse(String text) {
+        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+    }
+
+    /** The more severe of two verdicts for aggregation: discrepant over failed over faithful. */
+    public static Verdict worse(Verdict a, Verdict b) {
+        return a.severity() >= b.severity() ? a : b;
+    }
+
+    private int severity() {
+        switch (this) {
+            case DISCREPANT: return 2;
+            case FAILED: return 1;
+            default: return 0;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.parity.oracles;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.parity.tensor.DType;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ToleranceConfigTest {
+    @Test
+    void defaultsArePerElementType() {
+        ToleranceConfig c = ToleranceConfig.defaults();
+        assertEquals(new Tolerance(1e-5, 1.3e-6), c.forOutput("y", DType.FLOAT32));
+        assertEquals(new Tolerance(1e-7, 1e-7), c.forOutput("y", DType.FLOAT64));
+        assertEquals(new Tolerance(0, 0), c.forOutput("y", DType.INT64));
+    }
+
+    @Test
+    void globalOverrideReplacesOnlyWhatItNames() {
+        ToleranceConfig c = new ToleranceConfig(1e-3, null, Map.of());
+        assertEquals(new Tolerance(1e-3, 1.3e-6), c.forOutput("y", DType.FLOAT32));
+        assertEquals(new Tolerance(0, 0), c.forOutput("idx", DType.INT64), "integers stay exact");
+    }
+
+    @Test
+    void perOutputToleranceWinsOverEverything() {
+        ToleranceConfig c = new ToleranceConfig(1e-3, 1e-3, Map.of("logits", new Tolerance(0.5, 0.25)));
+        assertEquals(new Tolerance(0.5, 0.25), c.forOutput("logits", DType.FLOAT32));
+        assertEquals(new Tolerance(1e-3, 1e-3), c.forOutput("other", DType.FLOAT32));
+    }
+
+    @Test
+    void negativeOrNanTolerancesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Tolerance(-1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Tolerance(0, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new ToleranceConfig(-1.0, null, Map.of()));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.parity.result;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parity.oracles.ClosenessOracle;
+import dev.parity.oracles.OutputFinding;
+import dev.parity.oracles.ToleranceConfig;
+import dev.parity.oracles.Verdict;
+import dev.parity.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResultJsonTest {
+    private static CheckResult sample() {
+        OutputFinding f = ClosenessOracle.compare("y", Tensor.ofFloats(new long[] {2}, new float[] {1, Float.NaN}),
+                Tensor.ofFloats(new long[] {2}, new float[] {1, 2}), ToleranceConfig.FLOAT32_DEFAULT);
+        CaseResult c = new CaseResult(0, "normal", List.of(new InputDescription("x", "float32", new long[] {2})),
+                Verdict.DISCREPANT, null, List.of(f), 1.5, 0.5);
+        return new CheckResult(Verdict.DISCREPANT, "tolerance", new ModelFile("a.pt", "aa"), new ModelFile("b.onnx", "bb"),
+                Map.of("onnxruntime", "1.24.2"), 7, null, List.of(c));
+    }
+
+    @Test
+    void contractFieldNamesAreSnakeCase() throws Exception {
+        JsonNode n = ResultJson.mapper().readTree(ResultJson.write(sample()));
+        assertEquals("discrepant", n.get("verdict").asText());
+        assertEquals("aa", n.at("/torch/sha256").asText());
+        assertEquals("b.onnx", n.at("/onnx/path").asText());
+        assertEquals(7, n.get("seed").asLong());
+        JsonNode out = n.at("/cases/0/outputs/0");
+        assertEquals("y", out.get("name").asText());
+        assertEquals("float32", out.get("dtype_torch").asText());
+        for (String k : new String[] {"max_abs", "mean_abs", "p99_abs", "max_rel", "rmse", "cosine", "mismatches",
+            "mismatch_fraction"}) {
+            assertTrue(out.get("stats").has(k), "stats." + k);
+        }
+        assertTrue(out.has("shape_torch") && out.has("shape_onnx"));
+        assertEquals("NaN", out.at("/worst/torch").asText());
+        assertEquals("[2]", n.at("/cases/0/inputs/0/shape").toString());
+        assertEquals("normal", n.at("/cases/0/regime").asText());
+    }
+
+    @Test
+    void roundTripKeepsVerdictsAndNaN() throws Exception {
+        CheckResult back = ResultJson.readCheck(ResultJson.write(sample()));
+        assertEquals(Verdict.DISCREPANT, back.verdict());
+        OutputFinding f = back.cases().get(0).outputs().get(0);
+        assertTrue(Double.isNaN(f.worst().torch()));
+        assertArrayEquals(new long[] {1}, f.worst().index());
+        assertEquals(1, f.stats().nonfiniteMismatches());
+    }
+}

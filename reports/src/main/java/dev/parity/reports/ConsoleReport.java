@@ -1,0 +1,129 @@
+package dev.parity.reports;
+
+import dev.parity.oracles.ErrorStats;
+import dev.parity.oracles.OutputFinding;
+import dev.parity.oracles.Verdict;
+import dev.parity.oracles.WorstElement;
+import dev.parity.result.CaseResult;
+import dev.parity.result.CheckResult;
+import dev.parity.result.InputDescription;
+import dev.parity.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The compact plain-text rendering of a {@link CheckResult}: a header, one table row per case and
+ * output, and a closing verdict line. Pure: result in, text out.
+ */
+public final class ConsoleReport {
+    private ConsoleReport() {}
+
+    public static String render(CheckResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("torch ").append(r.torch().path()).append("  (sha256 ").append(shortHash(r.torch().sha256())).append(")\n");
+        sb.append("onnx  ").append(r.onnx().path()).append("  (sha256 ").append(shortHash(r.onnx().sha256())).append(")\n");
+        sb.append("mode  ").append(r.mode()).append("   seed ").append(r.seed()).append("   engines ")
+                .append(r.engines().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", ")))
+                .append("\n\n");
+        if (!r.cases().isEmpty()) {
+            TextTable t = new TextTable("case", "regime", "inputs", "output", "verdict", "max_abs", "p99_abs",
+                    "max_rel", "cosine", "mismatch", "torch_ms", "onnx_ms");
+            for (CaseResult c : r.cases()) {
+                String inputs = c.inputs().stream().map(ConsoleReport::inputText).collect(Collectors.joining(" "));
+                if (c.verdict() == Verdict.FAILED) {
+                    t.row(Integer.toString(c.index()), c.regime(), inputs, "-", "failed", "", "", "", "", "",
+                            ms(c.torchMs()), ms(c.onnxMs()));
+                    continue;
+                }
+                boolean first = true;
+                for (OutputFinding f : c.outputs()) {
+                    ErrorStats s = f.stats();
+                    t.row(first ? Integer.toString(c.index()) : "", first ? c.regime() : "", first ? inputs : "",
+                            f.name(), f.verdict().label(),
+                            s == null ? "-" : num(s.maxAbs()), s == null ? "-" : num(s.p99Abs()),
+                            s == null ? "-" : num(s.maxRel()), s == null ? "-" : String.format(Locale.ROOT, "%.6f", s.cosine()),
+                            s == null ? "-" : s.mismatches() + "/" + s.elements(),
+                            first ? ms(c.torchMs()) : "", first ? ms(c.onnxMs()) : "");
+                    first = false;
+                }
+            }
+            sb.append(t.render()).append('\n');
+        }
+        sb.append(verdictLine(r)).append('\n');
+        return sb.toString();
+    }
+
+    /** The one-line verdict with the most telling evidence. */
+    public static String verdictLine(CheckResult r) {
+        long total = r.cases().size();
+        long bad = r.cases().stream().filter(c -> c.verdict() == r.verdict()).count();
+        switch (r.verdict()) {
+            case FAITHFUL:
+                return "verdict: FAITHFUL - " + total + " of " + total + " cases agree (" + r.mode() + " mode)";
+            case FAILED:
+                return "verdict: FAILED - " + (r.message() == null ? "an engine failed" : r.message());
+            default: {
+                List<String> reasons = new ArrayList<>();
+                CaseResult worstCase = null;
+                OutputFinding worst = null;
+                for (CaseResult c : r.cases()) {
+                    for (OutputFinding f : c.outputs()) {
+                        if (f.verdict() != Verdict.DISCREPANT) {
+                            continue;
+                        }
+                        if (worst == null || score(f) > score(worst)) {
+                            worst = f;
+                            worstCase = c;
+                        }
+                    }
+                }
+                reasons.add(bad + " of " + total + " cases discrepant");
+                if (worst != null) {
+                    StringBuilder w = new StringBuilder("worst: output ").append(worst.name()).append(", case ")
+                            .append(worstCase.index()).append(" (").append(worstCase.regime()).append("): ")
+                            .append(worst.reason());
+                    WorstElement e = worst.worst();
+                    if (e != null) {
+                        w.append("; at ").append(Arrays.toString(e.index())).append(" torch ").append(num(e.torch()))
+                                .append(" onnx ").append(num(e.onnx()));
+                    }
+                    reasons.add(w.toString());
+                }
+                return "verdict: DISCREPANT - " + String.join("; ", reasons);
+            }
+        }
+    }
+
+    private static double score(OutputFinding f) {
+        if (f.stats() == null) {
+            return Double.MAX_VALUE;
+        }
+        return f.stats().nonfiniteMismatches() > 0 ? Double.MAX_VALUE / 2 : f.stats().maxAbs();
+    }
+
+    private static String inputText(InputDescription d) {
+        return d.name() + ":" + Tensor.shapeText(d.shape());
+    }
+
+    private static String shortHash(String h) {
+        return h == null || h.length() < 12 ? String.valueOf(h) : h.substring(0, 12);
+    }
+
+    static String num(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return Double.toString(v);
+        }
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    private static String ms(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+}
