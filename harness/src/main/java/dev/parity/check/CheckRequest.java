@@ -4,6 +4,9 @@ import dev.parity.engine.OnnxRuntimeEngine;
 import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.CasePlanner;
 import dev.parity.inputs.InputOverride;
+import dev.parity.oracles.AccuracyOracle;
+import dev.parity.oracles.AttributionConfig;
+import dev.parity.oracles.OutputJudge;
 import dev.parity.oracles.ToleranceConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +27,15 @@ import java.util.Objects;
  * @param torchOptions libtorch settings
  * @param onnxThreads ONNX Runtime intra-op threads (0: its default)
  * @param onnxOptimization ONNX Runtime graph optimisation level
+ * @param reference64 float64 twin of the reference (attribution mode), or null (tolerance mode)
+ * @param dataset labelled data ({@code .npz} with one array per input and {@code labels}), or null
+ * @param logits outputs to read as class logits (others are detected by shape and name)
+ * @param attribution the attribution rule
+ * @param noiseFactor tolerance mode: multiples of the reference's one-ulp movement added to atol
+ *     (0: fixed tolerances)
+ * @param alpha significance level of the accuracy verdict
+ * @param saveInputsDir where to write the inputs of every non-faithful case ({@code case<i>.npz}),
+ *     so a discrepancy can be reproduced; null: not saved
  */
 public record CheckRequest(
         Path torch,
@@ -35,7 +47,14 @@ public record CheckRequest(
         ToleranceConfig tolerances,
         TorchScriptEngine.Options torchOptions,
         int onnxThreads,
-        OnnxRuntimeEngine.Optimization onnxOptimization) {
+        OnnxRuntimeEngine.Optimization onnxOptimization,
+        Path reference64,
+        Path dataset,
+        List<String> logits,
+        AttributionConfig attribution,
+        double noiseFactor,
+        double alpha,
+        Path saveInputsDir) {
 
     public static final long DEFAULT_SEED = 0;
 
@@ -47,6 +66,14 @@ public record CheckRequest(
         Objects.requireNonNull(tolerances, "tolerances");
         Objects.requireNonNull(torchOptions, "torchOptions");
         Objects.requireNonNull(onnxOptimization, "onnxOptimization");
+        logits = List.copyOf(logits);
+        Objects.requireNonNull(attribution, "attribution");
+        if (!(noiseFactor >= 0)) {
+            throw new IllegalArgumentException("noise factor must be >= 0, got " + noiseFactor);
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
+        }
     }
 
     public static Builder builder(Path torch, Path onnx) {
@@ -65,6 +92,13 @@ public record CheckRequest(
         private TorchScriptEngine.Options torchOptions = TorchScriptEngine.Options.defaults();
         private int onnxThreads;
         private OnnxRuntimeEngine.Optimization onnxOptimization = OnnxRuntimeEngine.Optimization.ALL;
+        private Path reference64;
+        private Path dataset;
+        private final List<String> logits = new ArrayList<>();
+        private AttributionConfig attribution = AttributionConfig.defaults();
+        private double noiseFactor = OutputJudge.DEFAULT_NOISE_FACTOR;
+        private double alpha = AccuracyOracle.DEFAULT_ALPHA;
+        private Path saveInputsDir;
 
         private Builder(Path torch, Path onnx) {
             this.torch = torch;
@@ -111,9 +145,46 @@ public record CheckRequest(
             return this;
         }
 
+        /** The float64 twin of the reference: switches verdicts to attribution mode. */
+        public Builder optReference64(Path file) {
+            this.reference64 = file;
+            return this;
+        }
+
+        public Builder optDataset(Path file) {
+            this.dataset = file;
+            return this;
+        }
+
+        public Builder optLogits(String output) {
+            logits.add(output);
+            return this;
+        }
+
+        public Builder optAttribution(AttributionConfig config) {
+            this.attribution = config;
+            return this;
+        }
+
+        public Builder optNoiseFactor(double factor) {
+            this.noiseFactor = factor;
+            return this;
+        }
+
+        public Builder optAlpha(double alpha) {
+            this.alpha = alpha;
+            return this;
+        }
+
+        public Builder optSaveInputs(Path dir) {
+            this.saveInputsDir = dir;
+            return this;
+        }
+
         public CheckRequest build() {
             return new CheckRequest(torch, onnx, seed, overrides, inputsFile, symbolicSizes, tolerances,
-                    torchOptions, onnxThreads, onnxOptimization);
+                    torchOptions, onnxThreads, onnxOptimization, reference64, dataset, logits, attribution,
+                    noiseFactor, alpha, saveInputsDir);
         }
     }
 }

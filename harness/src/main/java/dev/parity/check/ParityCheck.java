@@ -8,9 +8,13 @@ import dev.parity.engine.TorchScriptArchive;
 import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.CasePlanner;
 import dev.parity.inputs.InputCase;
-import dev.parity.oracles.ClosenessOracle;
+import dev.parity.inputs.Perturbation;
+import dev.parity.oracles.AccuracyFinding;
+import dev.parity.oracles.AttributionConfig;
+import dev.parity.oracles.AccuracyOracle;
+import dev.parity.oracles.ClassificationOracle;
 import dev.parity.oracles.OutputFinding;
-import dev.parity.oracles.ToleranceConfig;
+import dev.parity.oracles.OutputJudge;
 import dev.parity.oracles.Verdict;
 import dev.parity.result.CaseResult;
 import dev.parity.result.CheckResult;
@@ -27,13 +31,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Checks one TorchScript/ONNX pair: the library call under {@code parity check}.
  *
  * <p>Phases are separate: inputs are planned and validated first, then every case runs on both
- * engines and the outputs are kept, then the oracles judge the kept outputs. Engine failures are
- * recorded in the result ({@code failed}); only bad input throws.
+ * engines (and on the float64 twin, or on one-ulp-perturbed inputs when there is no twin) and the
+ * outputs are kept, then the oracles judge the kept outputs, then labelled data (if any) is
+ * classified by both models. Engine failures are recorded in the result ({@code failed}); only bad
+ * input throws.
  *
  * <pre>{@code
  * CheckResult r = ParityCheck.run(CheckRequest.builder(Path.of("model.pt"), Path.of("model.onnx")).build());
@@ -42,6 +49,8 @@ import java.util.Map;
  */
 public final class ParityCheck {
     public static final String MODE_TOLERANCE = "tolerance";
+    public static final String MODE_ATTRIBUTION = "attribution";
+    private static final int TOP_K = 5;
 
     private ParityCheck() {}
 
@@ -51,44 +60,67 @@ public final class ParityCheck {
 
     public static CheckResult run(CheckRequest req, CheckListener listener) throws BadInputException {
         TorchScriptArchive.check(req.torch());
+        if (req.reference64() != null) {
+            TorchScriptArchive.check(req.reference64());
+        }
         if (!Files.isRegularFile(req.onnx())) {
             throw new BadInputException("ONNX model not found: " + req.onnx());
+        }
+        if (req.dataset() != null && !Files.isRegularFile(req.dataset())) {
+            throw new BadInputException("--dataset not found: " + req.dataset());
         }
         ModelFile torchFile = new ModelFile(req.torch().toString(), sha256(req.torch()));
         ModelFile onnxFile = new ModelFile(req.onnx().toString(), sha256(req.onnx()));
         Map<String, String> engines = EngineVersions.all();
+        String mode = req.reference64() != null ? MODE_ATTRIBUTION : MODE_TOLERANCE;
+        AttributionConfig rule = req.reference64() != null ? req.attribution() : null;
 
         try (OnnxRuntimeEngine onnx = OnnxRuntimeEngine.load(req.onnx(), req.onnxThreads(), req.onnxOptimization())) {
             List<InputCase> cases = req.inputsFile() != null
                     ? List.of(CasePlanner.fromFile(onnx.inputs(), req.inputsFile()))
                     : CasePlanner.plan(onnx.inputs(), req.inputOverrides(), req.symbolicSizes(), req.seed());
-            try (TorchScriptEngine torch = TorchScriptEngine.load(req.torch(), req.torchOptions())) {
-                List<CaseRun> runs = infer(torch, onnx, cases, listener);
-                List<CaseResult> judged = judge(runs, onnx.outputs(), req.tolerances());
+            LabelledData data = req.dataset() != null ? LabelledData.load(req.dataset(), onnx.inputs()) : null;
+            try (TorchScriptEngine torch = TorchScriptEngine.load(req.torch(), req.torchOptions());
+                 TorchScriptEngine twin = req.reference64() != null
+                         ? TorchScriptEngine.load(req.reference64(), req.torchOptions()) : null) {
+                List<CaseRun> runs = infer(torch, twin, onnx, cases, req, listener);
+                List<CaseResult> judged = judge(runs, onnx.outputs(), req);
+                saveInputs(cases, judged, req.saveInputsDir());
+                AccuracyFinding accuracy = data == null ? null : accuracy(torch, onnx, data, req);
                 Verdict overall = judged.stream().map(CaseResult::verdict).reduce(Verdict.FAITHFUL, Verdict::worse);
+                if (accuracy != null && accuracy.discrepant()) {
+                    overall = Verdict.ACCURACY_DISCREPANT;
+                }
                 String message = overall == Verdict.FAILED ? judged.stream().filter(c -> c.verdict() == Verdict.FAILED)
                         .map(CaseResult::message).findFirst().orElse(null) : null;
-                return new CheckResult(overall, MODE_TOLERANCE, torchFile, onnxFile, engines, req.seed(), message, judged);
+                return new CheckResult(overall, mode, torchFile, onnxFile, engines, req.seed(), message, judged,
+                        accuracy, rule);
             }
         } catch (EngineFailure e) {
-            return new CheckResult(Verdict.FAILED, MODE_TOLERANCE, torchFile, onnxFile, engines, req.seed(),
-                    e.describe(), List.of());
+            return new CheckResult(Verdict.FAILED, mode, torchFile, onnxFile, engines, req.seed(), e.describe(),
+                    List.of(), null, rule);
         }
     }
 
-    /** What one case produced on both engines, before any judgement. */
-    record CaseRun(InputCase input, List<Tensor> torch, List<Tensor> onnx, Double torchMs, Double onnxMs,
-            String failure) {}
+    /**
+     * What one case produced, before any judgement: the reference, the export, and either the
+     * float64 twin or the reference on one-ulp-perturbed inputs.
+     */
+    record CaseRun(InputCase input, List<Tensor> torch, List<Tensor> onnx, List<Tensor> twin, List<Tensor> perturbed,
+            Double torchMs, Double onnxMs, String failure, String note) {}
 
-    private static List<CaseRun> infer(Engine torch, OnnxRuntimeEngine onnx, List<InputCase> cases,
-            CheckListener listener) throws BadInputException {
+    private static List<CaseRun> infer(TorchScriptEngine torch, TorchScriptEngine twin, OnnxRuntimeEngine onnx,
+            List<InputCase> cases, CheckRequest req, CheckListener listener) throws BadInputException {
         List<CaseRun> runs = new ArrayList<>();
         for (InputCase c : cases) {
             listener.caseStarted(c.index(), cases.size(), c.regime().label());
             List<Tensor> t = null;
             List<Tensor> o = null;
+            List<Tensor> t64 = null;
+            List<Tensor> tp = null;
             Double tMs = null;
             Double oMs = null;
+            String note = null;
             List<String> failures = new ArrayList<>();
             long t0 = System.nanoTime();
             try {
@@ -107,12 +139,33 @@ public final class ParityCheck {
             } catch (EngineFailure e) {
                 failures.add(e.describe());
             }
-            runs.add(new CaseRun(c, t, o, tMs, oMs, failures.isEmpty() ? null : String.join("; ", failures)));
+            if (failures.isEmpty()) {
+                if (twin != null) {
+                    try {
+                        t64 = twin.run(c.tensors().stream().map(Perturbation::toFloat64).collect(Collectors.toList()));
+                    } catch (EngineFailure e) {
+                        note = "float64 twin failed (" + e.describe() + "); judged in tolerance mode";
+                    }
+                }
+                if (t64 == null && req.noiseFactor() > 0) {
+                    List<Tensor> moved = new ArrayList<>();
+                    for (int i = 0; i < c.tensors().size(); i++) {
+                        moved.add(Perturbation.oneUlp(c.tensors().get(i), req.seed() * 31 + c.index() * 7L + i));
+                    }
+                    try {
+                        tp = torch.run(moved);
+                    } catch (EngineFailure e) {
+                        note = "reference failed on one-ulp-perturbed inputs; fixed tolerances used";
+                    }
+                }
+            }
+            runs.add(new CaseRun(c, t, o, t64, tp, tMs, oMs, failures.isEmpty() ? null : String.join("; ", failures),
+                    note));
         }
         return runs;
     }
 
-    private static List<CaseResult> judge(List<CaseRun> runs, List<TensorSpec> onnxOutputs, ToleranceConfig tol) {
+    private static List<CaseResult> judge(List<CaseRun> runs, List<TensorSpec> onnxOutputs, CheckRequest req) {
         List<CaseResult> out = new ArrayList<>();
         for (CaseRun r : runs) {
             List<InputDescription> inputs = new ArrayList<>();
@@ -125,17 +178,40 @@ public final class ParityCheck {
                         r.failure(), List.of(), r.torchMs(), r.onnxMs()));
                 continue;
             }
-            List<OutputFinding> findings = compareOutputs(r.torch(), r.onnx(), onnxOutputs, tol);
+            List<OutputFinding> findings = compareOutputs(r, onnxOutputs, req);
             Verdict v = findings.stream().map(OutputFinding::verdict).reduce(Verdict.FAITHFUL, Verdict::worse);
-            out.add(new CaseResult(r.input().index(), r.input().regime().label(), inputs, v, null, findings,
+            out.add(new CaseResult(r.input().index(), r.input().regime().label(), inputs, v, r.note(), findings,
                     r.torchMs(), r.onnxMs()));
         }
         return out;
     }
 
+    private static void saveInputs(List<InputCase> cases, List<CaseResult> judged, Path dir) throws BadInputException {
+        if (dir == null) {
+            return;
+        }
+        for (CaseResult c : judged) {
+            if (c.verdict() == Verdict.FAITHFUL) {
+                continue;
+            }
+            InputCase in = cases.get(c.index());
+            Map<String, Tensor> arrays = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < in.names().size(); i++) {
+                arrays.put(in.names().get(i), in.tensors().get(i));
+            }
+            try {
+                Files.createDirectories(dir);
+                dev.parity.inputs.Npy.writeNpz(arrays, dir.resolve("case" + c.index() + ".npz"));
+            } catch (IOException e) {
+                throw new BadInputException("cannot write inputs to " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Outputs are matched by position; names come from the ONNX graph. */
-    static List<OutputFinding> compareOutputs(List<Tensor> torch, List<Tensor> onnx, List<TensorSpec> onnxSpecs,
-            ToleranceConfig tol) {
+    static List<OutputFinding> compareOutputs(CaseRun r, List<TensorSpec> onnxSpecs, CheckRequest req) {
+        List<Tensor> torch = r.torch();
+        List<Tensor> onnx = r.onnx();
         List<OutputFinding> findings = new ArrayList<>();
         int n = Math.max(torch.size(), onnx.size());
         for (int i = 0; i < n; i++) {
@@ -146,9 +222,40 @@ public final class ParityCheck {
                 continue;
             }
             Tensor t = torch.get(i);
-            findings.add(ClosenessOracle.compare(name, t, onnx.get(i), tol.forOutput(name, t.dtype())));
+            Tensor o = onnx.get(i);
+            Tensor ref64 = r.twin() != null && i < r.twin().size() ? r.twin().get(i) : null;
+            Tensor moved = r.perturbed() != null && i < r.perturbed().size() ? r.perturbed().get(i) : null;
+            OutputFinding f = OutputJudge.judge(name, t, o, ref64, moved, req.tolerances().forOutput(name, t.dtype()),
+                    req.attribution(), req.noiseFactor());
+            boolean logits = req.logits().contains(name) || ClassificationOracle.looksLikeLogits(name, t);
+            if (logits && f.stats() != null && t.dtype().isFloating() && o.dtype().isFloating() && t.rank() >= 1) {
+                f = f.withClassification(ClassificationOracle.compare(t, o, TOP_K));
+            }
+            findings.add(f);
         }
         return findings;
+    }
+
+    private static AccuracyFinding accuracy(TorchScriptEngine torch, OnnxRuntimeEngine onnx, LabelledData data,
+            CheckRequest req) throws EngineFailure {
+        int out = 0;
+        for (int i = 0; i < onnx.outputs().size(); i++) {
+            if (req.logits().contains(onnx.outputs().get(i).name())) {
+                out = i;
+                break;
+            }
+        }
+        long[] tp = new long[data.size()];
+        long[] op = new long[data.size()];
+        int at = 0;
+        for (LabelledData.Batch b : data.batches(onnx.inputs())) {
+            long[] t = AccuracyOracle.argmaxRows(torch.run(b.tensors()).get(out));
+            long[] o = AccuracyOracle.argmaxRows(onnx.run(b.tensors()).get(out));
+            System.arraycopy(t, 0, tp, at, b.valid());
+            System.arraycopy(o, 0, op, at, b.valid());
+            at += b.valid();
+        }
+        return AccuracyOracle.compare(data.labels(), tp, op, req.alpha());
     }
 
     static String sha256(Path file) throws BadInputException {

@@ -7,6 +7,7 @@ import dev.parity.check.ParityCheck;
 import dev.parity.engine.OnnxRuntimeEngine;
 import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.InputOverride;
+import dev.parity.oracles.AttributionConfig;
 import dev.parity.oracles.Tolerance;
 import dev.parity.oracles.ToleranceConfig;
 import dev.parity.reports.ConsoleReport;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a TorchScript model and its ONNX export on identical inputs and compare every output.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:faithful", "1:discrepant", "2:usage error or bad input",
+        exitCodeList = {"0:faithful", "1:discrepant or accuracy-discrepant", "2:usage error or bad input",
             "3:an engine failed to load or run the model", "4:internal error"})
 public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -39,6 +40,17 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--onnx", required = true, paramLabel = "MODEL.onnx", description = "ONNX export under test.")
     Path onnx;
+
+    @Option(names = "--reference64", paramLabel = "REF64.pt",
+            description = "Float64 twin of the reference (same weights, traced in float64): verdicts by error attribution.")
+    Path reference64;
+
+    @Option(names = "--dataset", paramLabel = "FILE.npz",
+            description = "Labelled data (one array per input, int64 'labels'): accuracy of both models and a McNemar test.")
+    Path dataset;
+
+    @Option(names = "--logits", paramLabel = "OUT", description = "Read this output as class logits (detected otherwise). Repeatable.")
+    List<String> logits = new ArrayList<>();
 
     @Option(names = "--input", paramLabel = "NAME:DTYPE:DIMS[:LO:HI]",
             description = "Shape and value range of an input, e.g. ids:int64:2x7:0:50 or x:float32:4x16. Repeatable.")
@@ -61,6 +73,22 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--tol", paramLabel = "OUT=ATOL:RTOL", description = "Tolerance for one output. Repeatable.")
     List<String> perOutput = new ArrayList<>();
+
+    @Option(names = "--attribution-ratio", paramLabel = "R",
+            description = "Attribution mode: the export may make R times the reference's own error (default: ${DEFAULT-VALUE}).",
+            defaultValue = "16")
+    double attributionRatio;
+
+    @Option(names = "--attribution-floor", paramLabel = "F",
+            description = "Attribution mode: scaled errors below F are noise (default: ${DEFAULT-VALUE}).", defaultValue = "1e-4")
+    double attributionFloor;
+
+    @Option(names = "--noise-factor", paramLabel = "K", defaultValue = "8",
+            description = "Tolerance mode: atol grows to K times the reference's movement under a one-ulp input change; 0: fixed tolerances (default: ${DEFAULT-VALUE}).")
+    double noiseFactor;
+
+    @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level of the accuracy verdict (default: ${DEFAULT-VALUE}).")
+    double alpha;
 
     @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of both engines (0: engine default).")
     int threads;
@@ -114,6 +142,7 @@ public final class CheckCommand implements Callable<Integer> {
         switch (result.verdict()) {
             case FAITHFUL: return ExitCodes.FAITHFUL;
             case DISCREPANT: return ExitCodes.DISCREPANT;
+            case ACCURACY_DISCREPANT: return ExitCodes.DISCREPANT;
             default: return ExitCodes.ENGINE_FAILED;
         }
     }
@@ -133,6 +162,14 @@ public final class CheckCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--inputs and --input exclude each other");
         }
         b.optInputsFile(inputsFile);
+        b.optReference64(reference64).optDataset(dataset);
+        logits.forEach(b::optLogits);
+        try {
+            b.optAttribution(new AttributionConfig(attributionRatio, attributionFloor)).optNoiseFactor(noiseFactor)
+                    .optAlpha(alpha);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (!symbolicSizes.isEmpty()) {
             b.optSymbolicSizes(symbolicSizes);
         }

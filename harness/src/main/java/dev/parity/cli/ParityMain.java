@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "parity", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Checks that an ONNX export computes what its PyTorch (TorchScript) model computes.",
-        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, RunCommand.class, CorpusCommand.class, CommandLine.HelpCommand.class})
 public final class ParityMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

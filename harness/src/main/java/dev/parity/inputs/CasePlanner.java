@@ -47,7 +47,7 @@ public final class CasePlanner {
                 if (!spec.isSymbolic(axis)) {
                     continue;
                 }
-                if (o != null) {
+                if (o != null && o.dims() != null) {
                     Long prev = fixed.put(spec.symbolKey(axis), o.dims()[axis]);
                     if (prev != null && prev != o.dims()[axis]) {
                         throw new BadInputException("--input flags disagree on symbolic dim '" + spec.symbolKey(axis)
@@ -115,7 +115,9 @@ public final class CasePlanner {
                 throw new BadInputException("--input " + o.name() + ": element type " + o.dtype()
                         + " does not match the ONNX model's " + spec.dtype());
             }
-            checkShape("--input " + o.name(), spec, o.dims());
+            if (o.dims() != null) {
+                checkShape("--input " + o.name(), spec, o.dims());
+            }
         }
         return out;
     }

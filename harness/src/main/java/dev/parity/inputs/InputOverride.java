@@ -8,11 +8,17 @@ import java.util.regex.Pattern;
  * One {@code --input NAME:DTYPE:DIMS[:LO:HI]} flag: fixes an input's shape, and optionally the
  * range its values are drawn from (uniform in [lo, hi); integers: hi exclusive).
  *
+ * @param dims the shape, or null for a range-only override (the shape comes from the model)
  * @param low lower bound, or null for the regime's distribution
  * @param high upper bound, or null
  */
 public record InputOverride(String name, DType dtype, long[] dims, Double low, Double high) {
     private static final Pattern DIMS = Pattern.compile("(scalar|\\d+(x\\d+)*)");
+
+    /** Sets only the value range of an input, leaving its shape to the model. */
+    public static InputOverride range(String name, DType dtype, double low, double high) {
+        return new InputOverride(name, dtype, null, low, high);
+    }
 
     /** Parses the flag's text; the message of the exception says what is wrong and shows the form. */
     public static InputOverride parse(String text) {

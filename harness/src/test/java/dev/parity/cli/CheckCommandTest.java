@@ -145,4 +145,56 @@ class CheckCommandTest {
         assertEquals(ExitCodes.BAD_INPUT, parity().code());
         assertEquals(ExitCodes.BAD_INPUT, parity("check", "--bogus").code());
     }
+
+    private static Path twin(String model) {
+        return Corpus.root().resolve("model-corpus/models/" + model + "/reference64.pt");
+    }
+
+    @Test
+    void twinSwitchesToAttributionModeAndReportsRatios(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Run r = check(Corpus.reference("avgpool_ceil"), Corpus.export("avgpool_ceil"), "--reference64",
+                twin("avgpool_ceil").toString(), "--json", json.toString());
+        assertEquals(ExitCodes.DISCREPANT, r.code(), r.err());
+        assertTrue(r.out().contains("mode  attribution"), r.out());
+        JsonNode n = ResultJson.mapper().readTree(Files.readString(json));
+        assertEquals("attribution", n.get("mode").asText());
+        JsonNode a = n.at("/cases/0/outputs/0/attribution");
+        assertTrue(a.get("ratio").asDouble() > 16 && a.get("onnx_err").asDouble() > 1e-4, a.toString());
+        assertTrue(a.has("torch_err"));
+        Run ok = check(Corpus.reference("mlp"), Corpus.export("mlp"), "--reference64", twin("mlp").toString());
+        assertEquals(ExitCodes.FAITHFUL, ok.code(), ok.out());
+    }
+
+    @Test
+    void datasetGivesAccuracyAndAnAccuracyVerdict() {
+        Path data = Corpus.root().resolve("model-corpus/datasets/digits_test.npz");
+        Run bad = check(Corpus.reference("digits_cnn_avgpool_ceil"), Corpus.export("digits_cnn_avgpool_ceil"),
+                "--dataset", data.toString());
+        assertEquals(ExitCodes.DISCREPANT, bad.code());
+        assertTrue(bad.out().contains("verdict: ACCURACY-DISCREPANT"), bad.out());
+        assertTrue(bad.out().contains("accuracy on 540 labelled samples"), bad.out());
+        Run good = check(Corpus.reference("digits_cnn"), Corpus.export("digits_cnn"), "--dataset", data.toString(),
+                "--reference64", twin("digits_cnn").toString());
+        assertEquals(ExitCodes.FAITHFUL, good.code(), good.out());
+    }
+
+    @Test
+    void datasetWithoutLabelsIsBadInput() {
+        assertBadInput(check(Corpus.reference("token_classifier"), Corpus.export("token_classifier"), "--dataset",
+                Corpus.fixture("token_inputs.npz").toString()), "needs an int64 array 'labels'");
+    }
+
+    @Test
+    void runCommandPrintsTheSummaryAndExitsOneOnProblems(@TempDir Path dir) {
+        Run r = parity("run", "--corpus", Corpus.root().resolve("model-corpus").toString(), "--models", "mlp,avgpool_ceil",
+                "--configs", "opset13", "--out", dir.toString());
+        assertEquals(ExitCodes.DISCREPANT, r.code(), r.err());
+        assertTrue(r.out().contains("outcomes: numeric-discrepancy=1 faithful=1  (2 pairs)"), r.out());
+        assertTrue(r.out().contains("run folder: " + dir), r.out());
+        assertTrue(r.err().contains("[2/2]"), r.err());
+        Run none = parity("run", "--corpus", Corpus.root().resolve("model-corpus").toString(), "--models", "zzz",
+                "--out", dir.resolve("x").toString());
+        assertEquals(ExitCodes.BAD_INPUT, none.code());
+    }
 }

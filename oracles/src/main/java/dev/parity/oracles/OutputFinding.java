@@ -20,10 +20,30 @@ public record OutputFinding(
         long[] shapeOnnx,
         Tolerance tolerance,
         ErrorStats stats,
-        WorstElement worst) {
+        WorstElement worst,
+        Attribution attribution,
+        ClassificationFinding classification) {
+
+    /** A finding of the closeness oracle alone. */
+    public OutputFinding(String name, Verdict verdict, String reason, DType dtypeTorch, DType dtypeOnnx,
+            long[] shapeTorch, long[] shapeOnnx, Tolerance tolerance, ErrorStats stats, WorstElement worst) {
+        this(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats, worst, null, null);
+    }
 
     /** An output that one side produced and the other did not. */
     public static OutputFinding missing(String name, String reason) {
         return new OutputFinding(name, Verdict.DISCREPANT, reason, null, null, null, null, null, null, null);
+    }
+
+    /** This finding with a new verdict, reason and attribution. */
+    public OutputFinding withAttribution(Verdict v, String why, Attribution a) {
+        return new OutputFinding(name, v, why, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats, worst, a,
+                classification);
+    }
+
+    /** This finding with classification evidence attached. */
+    public OutputFinding withClassification(ClassificationFinding c) {
+        return new OutputFinding(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats,
+                worst, attribution, c);
     }
 }

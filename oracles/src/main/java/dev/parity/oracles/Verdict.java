@@ -10,26 +10,29 @@ public enum Verdict {
     FAITHFUL,
     /** The export computes something else: shape, type, non-finite placement or values differ. */
     DISCREPANT,
+    /** On labelled data the export's accuracy differs from the reference's beyond chance (McNemar). */
+    ACCURACY_DISCREPANT,
     /** An engine could not load or run the model, so nothing could be compared. */
     FAILED;
 
     @JsonValue
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     @JsonCreator
     public static Verdict parse(String text) {
-        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+        return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
-    /** The more severe of two verdicts for aggregation: discrepant over failed over faithful. */
+    /** The more severe of two verdicts: accuracy-discrepant over discrepant over failed over faithful. */
     public static Verdict worse(Verdict a, Verdict b) {
         return a.severity() >= b.severity() ? a : b;
     }
 
     private int severity() {
         switch (this) {
+            case ACCURACY_DISCREPANT: return 3;
             case DISCREPANT: return 2;
             case FAILED: return 1;
             default: return 0;

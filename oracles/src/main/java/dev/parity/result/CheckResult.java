@@ -1,5 +1,7 @@
 package dev.parity.result;
 
+import dev.parity.oracles.AccuracyFinding;
+import dev.parity.oracles.AttributionConfig;
 import dev.parity.oracles.Verdict;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,9 @@ import java.util.Map;
  *
  * @param verdict overall verdict: discrepant if any case is, else failed if any case failed or a
  *     model could not be loaded, else faithful
- * @param mode how verdicts were decided ({@code tolerance})
+ * @param mode how verdicts were decided: {@code attribution} (float64 twin) or {@code tolerance}
+ * @param accuracy accuracy of both models on labelled data ({@code --dataset}), or null
+ * @param attribution the attribution rule in force (attribution mode), or null
  * @param engines engine names to versions
  * @param message why the check failed, when it did
  */
@@ -22,4 +26,13 @@ public record CheckResult(
         Map<String, String> engines,
         long seed,
         String message,
-        List<CaseResult> cases) {}
+        List<CaseResult> cases,
+        AccuracyFinding accuracy,
+        AttributionConfig attribution) {
+
+    /** A result without accuracy data. */
+    public CheckResult(Verdict verdict, String mode, ModelFile torch, ModelFile onnx, Map<String, String> engines,
+            long seed, String message, List<CaseResult> cases) {
+        this(verdict, mode, torch, onnx, engines, seed, message, cases, null, null);
+    }
+}

@@ -1,5 +1,6 @@
 package dev.parity.reports;
 
+import dev.parity.oracles.AccuracyFinding;
 import dev.parity.oracles.ErrorStats;
 import dev.parity.oracles.OutputFinding;
 import dev.parity.oracles.Verdict;
@@ -25,17 +26,17 @@ public final class ConsoleReport {
         StringBuilder sb = new StringBuilder();
         sb.append("torch ").append(r.torch().path()).append("  (sha256 ").append(shortHash(r.torch().sha256())).append(")\n");
         sb.append("onnx  ").append(r.onnx().path()).append("  (sha256 ").append(shortHash(r.onnx().sha256())).append(")\n");
-        sb.append("mode  ").append(r.mode()).append("   seed ").append(r.seed()).append("   engines ")
+        sb.append("mode  ").append(modeText(r)).append("   seed ").append(r.seed()).append("   engines ")
                 .append(r.engines().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                         .collect(Collectors.joining(", ")))
                 .append("\n\n");
         if (!r.cases().isEmpty()) {
             TextTable t = new TextTable("case", "regime", "inputs", "output", "verdict", "max_abs", "p99_abs",
-                    "max_rel", "cosine", "mismatch", "torch_ms", "onnx_ms");
+                    "max_rel", "cosine", "mismatch", "ratio", "top1", "torch_ms", "onnx_ms");
             for (CaseResult c : r.cases()) {
                 String inputs = c.inputs().stream().map(ConsoleReport::inputText).collect(Collectors.joining(" "));
                 if (c.verdict() == Verdict.FAILED) {
-                    t.row(Integer.toString(c.index()), c.regime(), inputs, "-", "failed", "", "", "", "", "",
+                    t.row(Integer.toString(c.index()), c.regime(), inputs, "-", "failed", "", "", "", "", "", "", "",
                             ms(c.torchMs()), ms(c.onnxMs()));
                     continue;
                 }
@@ -47,14 +48,33 @@ public final class ConsoleReport {
                             s == null ? "-" : num(s.maxAbs()), s == null ? "-" : num(s.p99Abs()),
                             s == null ? "-" : num(s.maxRel()), s == null ? "-" : String.format(Locale.ROOT, "%.6f", s.cosine()),
                             s == null ? "-" : s.mismatches() + "/" + s.elements(),
+                            f.attribution() == null ? "-" : num(f.attribution().ratio()),
+                            f.classification() == null ? "-" : String.format(Locale.ROOT, "%.3f",
+                                    f.classification().top1Agreement()),
                             first ? ms(c.torchMs()) : "", first ? ms(c.onnxMs()) : "");
                     first = false;
                 }
             }
             sb.append(t.render()).append('\n');
         }
+        if (r.accuracy() != null) {
+            AccuracyFinding a = r.accuracy();
+            sb.append(String.format(Locale.ROOT,
+                    "accuracy on %d labelled samples: torch %.4f, onnx %.4f, delta %+.4f (95%% CI %+.4f..%+.4f); "
+                            + "discordant: torch-only correct %d, onnx-only correct %d; exact McNemar p = %.3g%n%n",
+                    a.samples(), a.torchAccuracy(), a.onnxAccuracy(), a.delta(), a.deltaLow(), a.deltaHigh(),
+                    a.torchOnlyCorrect(), a.onnxOnlyCorrect(), a.pValue()));
+        }
         sb.append(verdictLine(r)).append('\n');
         return sb.toString();
+    }
+
+    private static String modeText(CheckResult r) {
+        if (r.attribution() != null) {
+            return r.mode() + " (float64 twin; discrepant when ratio > " + num(r.attribution().ratio())
+                    + " and scaled error > " + num(r.attribution().floor()) + ")";
+        }
+        return r.mode() + " mode";
     }
 
     /** The one-line verdict with the most telling evidence. */
@@ -64,6 +84,9 @@ public final class ConsoleReport {
         switch (r.verdict()) {
             case FAITHFUL:
                 return "verdict: FAITHFUL - " + total + " of " + total + " cases agree (" + r.mode() + " mode)";
+            case ACCURACY_DISCREPANT:
+                return String.format(Locale.ROOT, "verdict: ACCURACY-DISCREPANT - accuracy %.4f -> %.4f, McNemar p = %.3g",
+                        r.accuracy().torchAccuracy(), r.accuracy().onnxAccuracy(), r.accuracy().pValue());
             case FAILED:
                 return "verdict: FAILED - " + (r.message() == null ? "an engine failed" : r.message());
             default: {

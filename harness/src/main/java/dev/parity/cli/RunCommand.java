@@ -1,0 +1,124 @@
+package dev.parity.cli;
+
+import dev.parity.check.BadInputException;
+import dev.parity.corpus.CorpusRun;
+import dev.parity.corpus.RunListener;
+import dev.parity.corpus.RunRequest;
+import dev.parity.reports.RunTable;
+import dev.parity.result.RunRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code parity run}: every model x configuration of a corpus generation. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Check every model of the corpus under every converter configuration of one generation.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every pair faithful", "1:some pair not faithful (see the summary)",
+            "2:usage error or bad corpus", "4:internal error"})
+public final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--corpus", paramLabel = "DIR", description = "Corpus folder (default: the built-in model-corpus/).")
+    Path corpus;
+
+    @Option(names = "--generation", paramLabel = "G", description = "Converter generation whose exports to check (default: the manifest's, torch-1.13.1).")
+    String generation;
+
+    @Option(names = "--models", paramLabel = "GLOB", defaultValue = "*", description = "Models to run (globs, comma-separated; default: all).")
+    String models;
+
+    @Option(names = "--configs", paramLabel = "GLOB", defaultValue = "*", description = "Configurations to run (default: all).")
+    String configs;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<time>-<generation>).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the generated inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads of both engines (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--tolerance-mode", description = "Ignore float64 twins: judge every pair in tolerance mode.")
+    boolean toleranceMode;
+
+    @Option(names = "--noise-factor", paramLabel = "K", defaultValue = "8",
+            description = "Tolerance mode: atol grows to K times the reference's one-ulp movement; 0: fixed tolerances (default: ${DEFAULT-VALUE}).")
+    double noiseFactor;
+
+    @Option(names = "--verbose", description = "Show engine logs and stack traces.")
+    boolean verbose;
+
+    static Path home() {
+        String h = System.getProperty("parity.home");
+        return Path.of(h != null ? h : ".").toAbsolutePath().normalize();
+    }
+
+    @Override
+    public Integer call() throws BadInputException, IOException {
+        Path corpusDir = corpus != null ? corpus : home().resolve("model-corpus");
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path folder = out != null ? out : home().resolve("runs").resolve(stamp + "-" + (generation == null ? "default" : generation));
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter o = spec.commandLine().getOut();
+        RunRequest req = new RunRequest(corpusDir, generation, models, configs, folder, seed, !toleranceMode, threads, noiseFactor);
+        ProgressBar[] bar = new ProgressBar[1];
+        boolean terminal = System.console() != null;
+        int[] count = new int[2];
+        RunListener progress = new RunListener() {
+            @Override
+            public void started(int total) {
+                count[1] = total;
+                if (!terminal) {
+                    return; // logs get one line per pair instead of a redrawn bar
+                }
+                bar[0] = new ProgressBarBuilder().setTaskName("parity run").setInitialMax(total)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+            }
+
+            @Override
+            public void pairStarted(int index, String key) {
+                if (bar[0] != null) {
+                    bar[0].setExtraMessage(key);
+                }
+            }
+
+            @Override
+            public void pairFinished(RunRecord r) {
+                count[0]++;
+                if (bar[0] != null) {
+                    bar[0].step();
+                }
+                if (verbose || !terminal) {
+                    err.printf("[%d/%d] %s: %s (%.1f s)%n", count[0], count[1], r.key(), r.outcome().label(), r.seconds());
+                    err.flush();
+                }
+            }
+        };
+        CorpusRun.RunSummary s;
+        try {
+            s = CorpusRun.run(req, progress);
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
+        }
+        o.println();
+        o.print(RunTable.render(s.records()));
+        o.println("generation " + s.generation() + "; run folder: " + s.folder());
+        o.flush();
+        return s.records().stream().allMatch(r -> !r.outcome().isProblem()) ? ExitCodes.FAITHFUL : ExitCodes.DISCREPANT;
+    }
+}

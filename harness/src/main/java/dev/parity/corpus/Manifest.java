@@ -1,0 +1,48 @@
+package dev.parity.corpus;
+
+import dev.parity.result.ExportRecord;
+import dev.parity.result.RunRecord;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The corpus manifest ({@code model-corpus/manifest.json}, written by
+ * {@code builders/build_references.py}): every model, its inputs, references and converter
+ * configurations. Read with {@link ManifestLoader}, which validates it.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Manifest(int format, String referenceGeneration, Map<String, DatasetEntry> datasets,
+        List<ModelEntry> models) {
+
+    /** A labelled data set shipped with the corpus. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DatasetEntry(String path, String sha256, String source) {}
+
+    /** One input as the builder declares it; {@code symbolic} maps axis numbers to dim names. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record InputEntry(String name, String dtype, List<Long> shape, Map<String, String> symbolic, Double low,
+            Double high) {}
+
+    /** One converter configuration; {@code sameOnnxAs} reuses another configuration's file. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ConfigEntry(String name, int opset, boolean fold, boolean dynamic, String reference,
+            String sameOnnxAs) {}
+
+    /**
+     * One model. {@code references} maps {@code traced}, {@code traced64}, {@code scripted},
+     * {@code scripted64} to paths relative to the corpus; {@code sha256} pins those files;
+     * {@code expect} records known verdicts per configuration.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ModelEntry(String name, String family, String task, String notes, String builder, long seed,
+            String mode, List<InputEntry> inputs, List<String> outputs, Map<String, String> references,
+            List<ConfigEntry> configs, Map<String, String> expect, String dataset, List<String> problems,
+            Map<String, String> sha256) {
+
+        public ConfigEntry config(String name) {
+            return configs.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+        }
+    }
+}

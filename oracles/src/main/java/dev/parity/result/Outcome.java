@@ -1,0 +1,66 @@
+package dev.parity.result;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.parity.oracles.OutputFinding;
+import dev.parity.oracles.Verdict;
+import java.util.Locale;
+
+/**
+ * The one taxonomy of what happened to a model/export pair, shared by {@code check}, {@code run}
+ * and the reports. Ordered from the earliest stage that can fail to the best outcome.
+ */
+public enum Outcome {
+    /** The converter raised an error: no ONNX file. */
+    EXPORT_CRASH,
+    /** The converter wrote a file that the ONNX checker rejects. */
+    CHECKER_FAILURE,
+    /** ONNX Runtime (or libtorch) refused to load the model. */
+    LOAD_FAILURE,
+    /** An engine failed on some inputs. */
+    RUNTIME_FAILURE,
+    /** An output's shape or element type differs. */
+    SHAPE_MISMATCH,
+    /** Output values differ beyond floating-point noise (or NaN/Inf placement differs). */
+    NUMERIC_DISCREPANCY,
+    /** On labelled data the accuracy differs beyond chance. */
+    ACCURACY_DISCREPANCY,
+    /** Everything agrees. */
+    FAITHFUL;
+
+    @JsonValue
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    @JsonCreator
+    public static Outcome parse(String text) {
+        return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** Whether this outcome should fail a CI job. */
+    public boolean isProblem() {
+        return this != FAITHFUL;
+    }
+
+    /** The outcome of a finished check. */
+    public static Outcome of(CheckResult r) {
+        switch (r.verdict()) {
+            case FAITHFUL:
+                return FAITHFUL;
+            case ACCURACY_DISCREPANT:
+                return ACCURACY_DISCREPANCY;
+            case FAILED:
+                return r.cases().isEmpty() ? LOAD_FAILURE : RUNTIME_FAILURE;
+            default:
+                for (CaseResult c : r.cases()) {
+                    for (OutputFinding f : c.outputs()) {
+                        if (f.verdict() == Verdict.DISCREPANT && (f.stats() == null || f.dtypeTorch() != f.dtypeOnnx())) {
+                            return SHAPE_MISMATCH;
+                        }
+                    }
+                }
+                return NUMERIC_DISCREPANCY;
+        }
+    }
+}
