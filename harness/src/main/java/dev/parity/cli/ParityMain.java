@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "parity", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Checks that an ONNX export computes what its PyTorch (TorchScript) model computes.",
-        subcommands = {CheckCommand.class, RunCommand.class, CorpusCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, HistoryCommand.class,
+            CorpusCommand.class, CommandLine.HelpCommand.class})
 public final class ParityMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -23,6 +24,7 @@ public final class ParityMain implements Runnable {
         // DJL probes for CUDA even on CPU runs and warns when a driver is absent or too old.
         setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         setDefault("ai.djl.offline", "true");
+        setDefault("java.awt.headless", "true");
     }
 
     private static void setDefault(String key, String value) {

@@ -57,6 +57,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Tolerance mode: atol grows to K times the reference's one-ulp movement; 0: fixed tolerances (default: ${DEFAULT-VALUE}).")
     double noiseFactor;
 
+    @Option(names = "--history", paramLabel = "DB", description = "Also store the run in this history database (the report plots its trend).")
+    Path history;
+
     @Option(names = "--verbose", description = "Show engine logs and stack traces.")
     boolean verbose;
 
@@ -115,9 +118,14 @@ public final class RunCommand implements Callable<Integer> {
                 bar[0].close();
             }
         }
+        if (history != null) {
+            HistoryCommand.add(s.folder(), history);
+        }
+        ReportCommand.render(s.folder(), history);
         o.println();
         o.print(RunTable.render(s.records()));
         o.println("generation " + s.generation() + "; run folder: " + s.folder());
+        o.println("report: " + s.folder().resolve(dev.parity.reports.ReportWriter.HTML));
         o.flush();
         return s.records().stream().allMatch(r -> !r.outcome().isProblem()) ? ExitCodes.FAITHFUL : ExitCodes.DISCREPANT;
     }

@@ -21,6 +21,9 @@ import java.util.Arrays;
  * One pass over both arrays, no boxing and no per-element allocation.
  */
 public final class ClosenessOracle {
+    /** How many (torch, onnx) pairs a finding keeps for plots. */
+    public static final int SAMPLE = 200;
+
     private ClosenessOracle() {}
 
     public static OutputFinding compare(String name, Tensor torch, Tensor onnx, Tolerance tol) {
@@ -31,7 +34,7 @@ public final class ClosenessOracle {
                     "shape differs: torch " + Tensor.shapeText(st) + ", onnx " + Tensor.shapeText(so),
                     torch.dtype(), onnx.dtype(), st, so, tol, null, null);
         }
-        Accumulator acc = new Accumulator(tol);
+        Accumulator acc = new Accumulator(tol, torch.size());
         if (torch.dtype() == DType.FLOAT32 && onnx.dtype() == DType.FLOAT32) {
             float[] a = torch.floats();
             float[] b = onnx.floats();
@@ -57,7 +60,8 @@ public final class ClosenessOracle {
             reason = stats.mismatches() + " of " + stats.elements() + " elements outside " + tol;
         }
         Verdict verdict = reason == null ? Verdict.FAITHFUL : Verdict.DISCREPANT;
-        return new OutputFinding(name, verdict, reason, torch.dtype(), onnx.dtype(), st, so, tol, stats, worst);
+        return new OutputFinding(name, verdict, reason, torch.dtype(), onnx.dtype(), st, so, tol, stats, worst, null, null,
+                ErrorBins.of(acc.histogram), acc.sample(worst));
     }
 
     /** Single-pass accumulation of every statistic; final so the JIT inlines {@link #add}. */
@@ -82,13 +86,31 @@ public final class ClosenessOracle {
         private double worstA;
         private double worstB;
 
-        Accumulator(Tolerance tol) {
+        private final int stride;
+        private int untilSample = 1;
+        private final java.util.ArrayList<double[]> sample = new java.util.ArrayList<>();
+
+        Accumulator(Tolerance tol, int n) {
             this.atol = tol.atol();
             this.rtol = tol.rtol();
+            this.stride = Math.max(1, (n + SAMPLE - 2) / (SAMPLE - 1));
+        }
+
+        java.util.List<double[]> sample(WorstElement worst) {
+            if (worst != null && Double.isFinite(worst.torch()) && Double.isFinite(worst.onnx())) {
+                sample.add(new double[] {worst.torch(), worst.onnx()});
+            }
+            return sample;
         }
 
         void add(double a, double b, int i) {
             n++;
+            if (--untilSample == 0) {
+                untilSample = stride;
+                if (sample.size() < SAMPLE - 1 && Double.isFinite(a) && Double.isFinite(b)) {
+                    sample.add(new double[] {a, b});
+                }
+            }
             if (Double.isFinite(a) && Double.isFinite(b)) {
                 double err = Math.abs(a - b);
                 double absA = Math.abs(a);

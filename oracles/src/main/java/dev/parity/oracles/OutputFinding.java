@@ -1,6 +1,7 @@
 package dev.parity.oracles;
 
 import dev.parity.tensor.DType;
+import java.util.List;
 
 /**
  * What the oracle found for one output: the verdict and the evidence behind it, so reports never
@@ -9,6 +10,9 @@ import dev.parity.tensor.DType;
  * @param name output name (the ONNX output name, else {@code output<i>})
  * @param verdict faithful or discrepant
  * @param reason one line saying why, for discrepant outputs; null when faithful
+ * @param errorHistogram absolute errors per power of two, for the report's histogram
+ * @param sample up to {@value ClosenessOracle#SAMPLE} (torch, onnx) value pairs spread evenly over the
+ *     output, the worst element included, for the report's scatter plot
  */
 public record OutputFinding(
         String name,
@@ -22,12 +26,15 @@ public record OutputFinding(
         ErrorStats stats,
         WorstElement worst,
         Attribution attribution,
-        ClassificationFinding classification) {
+        ClassificationFinding classification,
+        ErrorBins errorHistogram,
+        List<double[]> sample) {
 
-    /** A finding of the closeness oracle alone. */
+    /** A finding of the closeness oracle alone, without chart evidence. */
     public OutputFinding(String name, Verdict verdict, String reason, DType dtypeTorch, DType dtypeOnnx,
             long[] shapeTorch, long[] shapeOnnx, Tolerance tolerance, ErrorStats stats, WorstElement worst) {
-        this(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats, worst, null, null);
+        this(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats, worst, null, null,
+                null, null);
     }
 
     /** An output that one side produced and the other did not. */
@@ -38,12 +45,12 @@ public record OutputFinding(
     /** This finding with a new verdict, reason and attribution. */
     public OutputFinding withAttribution(Verdict v, String why, Attribution a) {
         return new OutputFinding(name, v, why, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats, worst, a,
-                classification);
+                classification, errorHistogram, sample);
     }
 
     /** This finding with classification evidence attached. */
     public OutputFinding withClassification(ClassificationFinding c) {
         return new OutputFinding(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats,
-                worst, attribution, c);
+                worst, attribution, c, errorHistogram, sample);
     }
 }

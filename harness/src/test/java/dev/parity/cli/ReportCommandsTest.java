@@ -1,0 +1,58 @@
+package dev.parity.cli;
+
+import static dev.parity.cli.CheckCommandTest.parity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parity.check.Corpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** report, compare and history as a user runs them, on two real generations' runs of one model. */
+class ReportCommandsTest {
+    private static Path run(Path dir, String generation, Path db) {
+        CheckCommandTest.Run r = parity("run", "--corpus", Corpus.root().resolve("model-corpus").toString(), "--generation",
+                generation, "--models", "vit_tiny,mlp", "--out", dir.toString(), "--history", db.toString());
+        assertTrue(r.code() == ExitCodes.FAITHFUL || r.code() == ExitCodes.DISCREPANT, r.err());
+        return dir;
+    }
+
+    @Test
+    void runWritesReportsAndCompareFindsTheNewExportFailure(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("history.sqlite");
+        Path a = run(dir.resolve("a"), "torch-1.13.1", db);
+        Path b = run(dir.resolve("b"), "torch-2.6.0", db);
+        for (String f : new String[] {"report.html", "summary.md", "junit.xml", "run.json", "results.jsonl"}) {
+            assertTrue(Files.isRegularFile(b.resolve(f)), f);
+        }
+        assertTrue(Files.readString(b.resolve("report.html")).contains("id=\"trend\""), "two runs in the history: a trend");
+        CheckCommandTest.Run c = parity("compare", a.toString(), b.toString(), "--out", dir.resolve("cmp").toString());
+        assertEquals(ExitCodes.DISCREPANT, c.code(), c.out() + c.err());
+        assertTrue(c.out().contains("vit_tiny/opset13") && c.out().contains("newly-failing-export"), c.out());
+        assertTrue(Files.readString(dir.resolve("cmp/compare.md")).contains("1 regression(s)"));
+        CheckCommandTest.Run same = parity("compare", a.toString(), a.toString(), "--out", dir.resolve("cmp2").toString());
+        assertEquals(ExitCodes.FAITHFUL, same.code(), same.out());
+        CheckCommandTest.Run h = parity("history", "--db", db.toString());
+        assertEquals(ExitCodes.FAITHFUL, h.code());
+        assertTrue(h.out().contains("torch-1.13.1") && h.out().contains("torch-2.6.0"), h.out());
+        CheckCommandTest.Run m = parity("history", "--db", db.toString(), "--model", "vit_tiny");
+        assertTrue(m.out().contains("export-crash"), m.out());
+    }
+
+    @Test
+    void reportReRendersWithoutInferenceAndRefusesNonRunFolders(@TempDir Path dir) throws Exception {
+        Path a = run(dir.resolve("a"), "torch-1.13.1", dir.resolve("h.sqlite"));
+        Files.delete(a.resolve("report.html"));
+        CheckCommandTest.Run r = parity("report", a.toString());
+        assertEquals(ExitCodes.FAITHFUL, r.code(), r.err());
+        assertTrue(Files.isRegularFile(a.resolve("report.html")));
+        CheckCommandTest.Run bad = parity("report", dir.resolve("nope").toString());
+        assertEquals(ExitCodes.BAD_INPUT, bad.code());
+        assertTrue(bad.err().startsWith("parity: run folder not found"), bad.err());
+        CheckCommandTest.Run notRun = parity("compare", dir.toString(), a.toString());
+        assertEquals(ExitCodes.BAD_INPUT, notRun.code());
+        assertTrue(notRun.err().contains("not a run folder"), notRun.err());
+    }
+}

@@ -1,0 +1,298 @@
+package dev.parity.reports;
+
+import static dev.parity.reports.Html.esc;
+import static dev.parity.reports.Html.ms;
+import static dev.parity.reports.Html.num;
+
+import dev.parity.oracles.AccuracyFinding;
+import dev.parity.oracles.Attribution;
+import dev.parity.oracles.OutputFinding;
+import dev.parity.oracles.Verdict;
+import dev.parity.result.CaseResult;
+import dev.parity.result.CheckResult;
+import dev.parity.result.ExportRecord;
+import dev.parity.result.Outcome;
+import dev.parity.result.RunRecord;
+import dev.parity.tensor.Tensor;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code report.html}: one self-contained page (inline CSS, inline SVG charts, a few lines of inline
+ * script for sorting and filtering; the page's CSP forbids any network load). Pure: data in, HTML out.
+ */
+public final class HtmlReport {
+    private HtmlReport() {}
+
+    /** One point of the history trend: a run's label and its faithful and problem counts. */
+    public record TrendPoint(String label, int faithful, int problems) {}
+
+    public static String render(RunData data, List<TrendPoint> trend) {
+        List<RunRecord> recs = data.records();
+        StringBuilder sb = Html.page("Parity run - " + data.generation());
+        sb.append("<main>\n<h1>Parity run <small>converter generation ").append(esc(data.generation()))
+                .append("</small></h1>\n");
+        header(sb, data);
+        Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+        recs.forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
+        sb.append("<section id=\"summary\"><h2>Summary</h2><div class=\"tiles\">\n");
+        sb.append("<div class=\"tile\"><b data-count=\"pairs\">").append(recs.size()).append("</b><span>pairs</span></div>\n");
+        for (Map.Entry<Outcome, Integer> e : counts.entrySet()) {
+            sb.append("<div class=\"tile o-").append(e.getKey().label()).append("\"><b data-count=\"")
+                    .append(e.getKey().label()).append("\">").append(e.getValue()).append("</b><span>")
+                    .append(e.getKey().label()).append("</span></div>\n");
+        }
+        sb.append("</div>");
+        long bad = recs.stream().filter(r -> r.outcome().isProblem()).count();
+        sb.append("<p>").append(bad == 0 ? "Every pair is faithful." : "<a href=\"#problems\">" + bad
+                + " pair(s) not faithful: see the details</a>").append("</p>");
+        if (data.tornLines() > 0) {
+            sb.append("<p>").append(data.tornLines()).append(" torn last line of results.jsonl ignored (interrupted run).</p>");
+        }
+        sb.append("</section>\n");
+        pairsTable(sb, recs, counts.keySet());
+        problems(sb, recs);
+        accuracy(sb, recs);
+        if (trend != null && trend.size() >= 2) {
+            sb.append("<section id=\"trend\"><h2>Trend of the last runs</h2>\n").append(Charts.trend(
+                    trend.stream().map(TrendPoint::label).toList(), trend.stream().map(TrendPoint::faithful).toList(),
+                    trend.stream().map(TrendPoint::problems).toList(), 900, 300)).append("</section>\n");
+        }
+        sb.append("<footer>Made by Parity from ").append(esc(data.folder().resolve(RunData.RESULTS)))
+                .append(". Ratios are attribution ratios (export error over the float32 reference's own error against its float64 twin).</footer>\n");
+        sb.append("</main>\n<script>").append(Html.SCRIPT).append("</script>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    private static void header(StringBuilder sb, RunData data) {
+        Map<String, Object> run = data.run();
+        sb.append("<dl class=\"meta\">");
+        meta(sb, "engines", run.get("engines"));
+        meta(sb, "machine", run.get("machine"));
+        meta(sb, "started", run.get("started"));
+        meta(sb, "finished", run.get("finished"));
+        meta(sb, "duration", duration(run.get("started"), run.get("finished")));
+        meta(sb, "corpus", run.get("corpus"));
+        meta(sb, "selection", "models " + run.getOrDefault("models", "*") + ", configurations " + run.getOrDefault("configs", "*"));
+        meta(sb, "verdicts", run.get("mode"));
+        meta(sb, "seed", run.get("seed"));
+        sb.append("</dl>\n");
+    }
+
+    private static void meta(StringBuilder sb, String k, Object v) {
+        if (v == null) {
+            return;
+        }
+        String text = v instanceof Map ? ((Map<?, ?>) v).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .reduce((a, b) -> a + ", " + b).orElse("") : v.toString();
+        sb.append("<dt>").append(esc(k)).append("</dt><dd>").append(esc(text)).append("</dd>");
+    }
+
+    static String duration(Object start, Object end) {
+        try {
+            java.time.Duration d = java.time.Duration.between(java.time.Instant.parse(start.toString()),
+                    java.time.Instant.parse(end.toString()));
+            return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void pairsTable(StringBuilder sb, List<RunRecord> recs, Set<Outcome> present) {
+        sb.append("<section id=\"pairs\"><h2>All pairs</h2>\n<div class=\"controls\"><input id=\"filter\" type=\"search\" ")
+                .append("placeholder=\"filter: model, configuration, family...\" aria-label=\"filter\">")
+                .append("<select id=\"outcome-filter\" aria-label=\"outcome\"><option value=\"\">every outcome</option>");
+        for (Outcome o : present) {
+            sb.append("<option>").append(o.label()).append("</option>");
+        }
+        sb.append("</select></div>\n<table id=\"pairs-table\" class=\"sortable\"><thead><tr><th>model</th><th>config</th>")
+                .append("<th>family</th><th>outcome</th><th>worst ratio</th><th>acc. delta</th><th>torch ms</th>")
+                .append("<th>onnx ms</th><th>onnx/torch time</th></tr></thead><tbody>\n");
+        for (RunRecord r : recs) {
+            sb.append("<tr data-outcome=\"").append(r.outcome().label()).append("\"><td>");
+            if (r.outcome().isProblem()) {
+                sb.append("<a href=\"#").append(anchor(r)).append("\">").append(esc(r.model())).append("</a>");
+            } else {
+                sb.append(esc(r.model()));
+            }
+            sb.append("</td><td>").append(esc(r.config())).append("</td><td>").append(esc(r.family())).append("</td><td>")
+                    .append(badge(r.outcome())).append("</td>");
+            numCell(sb, r.worstRatio(), num(r.worstRatio()));
+            numCell(sb, r.accuracyDelta(), r.accuracyDelta() == null ? "-" : String.format(Locale.ROOT, "%+.4f", r.accuracyDelta()));
+            numCell(sb, r.torchMs(), ms(r.torchMs()));
+            numCell(sb, r.onnxMs(), ms(r.onnxMs()));
+            Double lr = r.torchMs() != null && r.onnxMs() != null && r.torchMs() > 0 ? r.onnxMs() / r.torchMs() : null;
+            numCell(sb, lr, lr == null ? "-" : String.format(Locale.ROOT, "%.2fx", lr));
+            sb.append("</tr>\n");
+        }
+        sb.append("</tbody></table></section>\n");
+    }
+
+    private static void numCell(StringBuilder sb, Double v, String text) {
+        sb.append("<td class=\"n\" data-v=\"").append(v == null ? "-1e300" : v.toString()).append("\">").append(esc(text))
+                .append("</td>");
+    }
+
+    static String badge(Outcome o) {
+        return "<span class=\"badge o-" + o.label() + "\">" + o.label() + "</span>";
+    }
+
+    static String anchor(RunRecord r) {
+        return "pair-" + r.model() + "__" + r.config();
+    }
+
+    private static void problems(StringBuilder sb, List<RunRecord> recs) {
+        sb.append("<section id=\"problems\"><h2>Discrepancies and failures</h2>\n");
+        boolean any = false;
+        for (RunRecord r : recs) {
+            if (!r.outcome().isProblem()) {
+                continue;
+            }
+            any = true;
+            sb.append("<article id=\"").append(esc(anchor(r))).append("\"><h3>").append(esc(r.key())).append(' ')
+                    .append(badge(r.outcome())).append("</h3>\n");
+            if (r.message() != null) {
+                sb.append("<div class=\"msg\">").append(esc(r.message())).append("</div>\n");
+            }
+            provenance(sb, r.export());
+            if (r.check() != null) {
+                evidence(sb, r.check());
+            }
+            if (r.repro() != null) {
+                sb.append("<p>Inputs to reproduce: <code>").append(esc(r.repro())).append("/case&lt;i&gt;.npz</code> (use with <code>parity check --inputs</code>).</p>\n");
+            }
+            sb.append("</article>\n");
+        }
+        if (!any) {
+            sb.append("<p>None: every pair is faithful.</p>\n");
+        }
+        sb.append("</section>\n");
+    }
+
+    private static void provenance(StringBuilder sb, ExportRecord e) {
+        if (e == null) {
+            return;
+        }
+        sb.append("<details><summary>Provenance of the export</summary><dl class=\"meta\">");
+        meta(sb, "converter", e.converter() + " (torch " + e.torchVersion() + ", onnx " + e.onnxVersion() + ")");
+        meta(sb, "options", "opset " + e.opset() + ", constant folding " + (e.doConstantFolding() ? "on" : "off")
+                + ", dynamic axes " + (e.dynamicAxes() == null || e.dynamicAxes().isEmpty() ? "none" : e.dynamicAxes()));
+        meta(sb, "export time", String.format(Locale.ROOT, "%.3f s", e.exportSeconds()));
+        meta(sb, "file", e.file() == null ? null : e.file() + " (sha256 " + e.sha256() + ")");
+        if (e.warnings() != null && !e.warnings().isEmpty()) {
+            meta(sb, "exporter warnings", String.join(" | ", e.warnings()));
+        }
+        sb.append("</dl></details>\n");
+    }
+
+    private static void evidence(StringBuilder sb, CheckResult c) {
+        CaseResult worstCase = null;
+        OutputFinding worst = null;
+        double best = -1;
+        Set<String> failures = new LinkedHashSet<>();
+        for (CaseResult cr : c.cases()) {
+            if (cr.verdict() == Verdict.FAILED && cr.message() != null) {
+                failures.add(cr.message());
+            }
+            for (OutputFinding f : cr.outputs()) {
+                double s = f.verdict() == Verdict.DISCREPANT ? 1 : 0;
+                Attribution a = f.attribution();
+                s += a != null ? Math.min(1e300, a.ratio()) : f.stats() != null ? f.stats().maxAbs() : 1e300;
+                if (f.verdict() == Verdict.DISCREPANT && s > best) {
+                    best = s;
+                    worst = f;
+                    worstCase = cr;
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            sb.append("<p>Failed cases:</p><ul>");
+            failures.forEach(m -> sb.append("<li><span class=\"msg\">").append(esc(m)).append("</span></li>"));
+            sb.append("</ul>\n");
+        }
+        if (worstCase != null) {
+            sb.append("<p>Worst case: #").append(worstCase.index()).append(", input regime <b>").append(esc(worstCase.regime()))
+                    .append("</b>, inputs ");
+            worstCase.inputs().forEach(i -> sb.append("<code>").append(esc(i.name())).append(':').append(esc(i.dtype()))
+                    .append(':').append(Tensor.shapeText(i.shape())).append("</code> "));
+            sb.append("(verdicts in ").append(esc(c.mode())).append(" mode).</p>\n");
+            outputsTable(sb, worstCase.outputs());
+            if (worst.errorHistogram() != null || (worst.sample() != null && !worst.sample().isEmpty())) {
+                sb.append("<div class=\"charts\">");
+                if (worst.errorHistogram() != null) {
+                    sb.append("<figure>").append(Charts.errorHistogram(worst.errorHistogram(), 460, 280))
+                            .append("<figcaption>Absolute error of output ").append(esc(worst.name()))
+                            .append(", elements per power of two</figcaption></figure>");
+                }
+                if (worst.sample() != null && !worst.sample().isEmpty()) {
+                    sb.append("<figure>").append(Charts.scatter(worst.sample(), 460, 280))
+                            .append("<figcaption>torch vs onnx, ").append(worst.sample().size())
+                            .append(" sampled elements of ").append(esc(worst.name())).append("</figcaption></figure>");
+                }
+                sb.append("</div>\n");
+            }
+        }
+        if (c.accuracy() != null) {
+            AccuracyFinding a = c.accuracy();
+            sb.append(String.format(Locale.ROOT, "<p>Accuracy on %d labelled samples: torch %.4f, onnx %.4f (delta %+.4f, "
+                    + "95%% CI %+.4f..%+.4f), exact McNemar p = %.3g.</p>%n", a.samples(), a.torchAccuracy(),
+                    a.onnxAccuracy(), a.delta(), a.deltaLow(), a.deltaHigh(), a.pValue()));
+        }
+    }
+
+    private static void outputsTable(StringBuilder sb, List<OutputFinding> outs) {
+        sb.append("<table><thead><tr><th>output</th><th>verdict</th><th>shape torch / onnx</th><th>max abs</th><th>p99 abs</th>")
+                .append("<th>max rel</th><th>cosine</th><th>mismatch</th><th>ratio</th><th>onnx err</th><th>torch err</th>")
+                .append("<th>worst element</th><th>top-1</th></tr></thead><tbody>\n");
+        for (OutputFinding f : outs) {
+            var s = f.stats();
+            var a = f.attribution();
+            sb.append("<tr><td>").append(esc(f.name())).append("</td><td>").append(esc(f.verdict().label())).append("</td><td>")
+                    .append(f.shapeTorch() == null ? "-" : Tensor.shapeText(f.shapeTorch()) + " / " + Tensor.shapeText(f.shapeOnnx()))
+                    .append("</td><td class=\"n\">").append(s == null ? "-" : num(s.maxAbs()))
+                    .append("</td><td class=\"n\">").append(s == null ? "-" : num(s.p99Abs()))
+                    .append("</td><td class=\"n\">").append(s == null ? "-" : num(s.maxRel()))
+                    .append("</td><td class=\"n\">").append(s == null ? "-" : String.format(Locale.ROOT, "%.6f", s.cosine()))
+                    .append("</td><td class=\"n\">").append(s == null ? "-" : s.mismatches() + "/" + s.elements())
+                    .append("</td><td class=\"n\">").append(a == null ? "-" : num(a.ratio()))
+                    .append("</td><td class=\"n\">").append(a == null ? "-" : num(a.onnxErr()))
+                    .append("</td><td class=\"n\">").append(a == null ? "-" : num(a.torchErr()))
+                    .append("</td><td>").append(f.worst() == null ? "-" : Arrays.toString(f.worst().index()) + " torch "
+                            + num(f.worst().torch()) + ", onnx " + num(f.worst().onnx()))
+                    .append("</td><td class=\"n\">").append(f.classification() == null ? "-"
+                            : String.format(Locale.ROOT, "%.3f (%d flips)", f.classification().top1Agreement(),
+                                    f.classification().labelFlips()))
+                    .append("</td></tr>\n");
+        }
+        sb.append("</tbody></table>\n");
+        for (OutputFinding f : outs) {
+            if (f.reason() != null) {
+                sb.append("<p><b>").append(esc(f.name())).append("</b>: ").append(esc(f.reason())).append("</p>\n");
+            }
+        }
+    }
+
+    private static void accuracy(StringBuilder sb, List<RunRecord> recs) {
+        List<RunRecord> acc = recs.stream().filter(r -> r.check() != null && r.check().accuracy() != null).toList();
+        if (acc.isEmpty()) {
+            return;
+        }
+        sb.append("<section id=\"accuracy\"><h2>Accuracy on labelled data</h2><table><thead><tr><th>pair</th><th>samples</th>")
+                .append("<th>torch acc.</th><th>onnx acc.</th><th>delta (95% CI)</th><th>torch-only / onnx-only correct</th>")
+                .append("<th>McNemar p</th><th>verdict</th></tr></thead><tbody>\n");
+        for (RunRecord r : acc) {
+            AccuracyFinding a = r.check().accuracy();
+            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td class=\"n\">%d</td><td class=\"n\">%.4f</td>"
+                    + "<td class=\"n\">%.4f</td><td class=\"n\">%+.4f (%+.4f..%+.4f)</td><td class=\"n\">%d / %d</td>"
+                    + "<td class=\"n\">%.3g</td><td>%s</td></tr>%n", esc(r.key()), a.samples(), a.torchAccuracy(),
+                    a.onnxAccuracy(), a.delta(), a.deltaLow(), a.deltaHigh(), a.torchOnlyCorrect(), a.onnxOnlyCorrect(),
+                    a.pValue(), a.discrepant() ? "accuracy-discrepant" : "no accuracy change"));
+        }
+        sb.append("</tbody></table></section>\n");
+    }
+}
