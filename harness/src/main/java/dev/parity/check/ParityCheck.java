@@ -258,7 +258,7 @@ public final class ParityCheck {
         return AccuracyOracle.compare(data.labels(), tp, op, req.alpha());
     }
 
-    static String sha256(Path file) throws BadInputException {
+    public static String sha256(Path file) throws BadInputException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
         description = "Run a TorchScript model and its ONNX export on identical inputs and compare every output.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:faithful", "1:discrepant or accuracy-discrepant", "2:usage error or bad input",
-            "3:an engine failed to load or run the model", "4:internal error"})
+            "3:an engine failed to load or run the model", "4:internal error",
+            "5:a model file refused as unsafe (pickle global, path escape, zip bomb)"})
 public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

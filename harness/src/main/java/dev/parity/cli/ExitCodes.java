@@ -12,6 +12,8 @@ public final class ExitCodes {
     public static final int ENGINE_FAILED = 3;
     /** A bug in Parity itself; rerun with --verbose and report the stack trace. */
     public static final int INTERNAL_ERROR = 4;
+    /** A model file refused as unsafe before any engine saw it (pickle global, path escape, zip bomb). */
+    public static final int UNSAFE_MODEL = 5;
 
     private ExitCodes() {}
 }

@@ -51,11 +51,12 @@ public final class ParityMain implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose");
             if (ex instanceof BadInputException) {
-                err.println("parity: " + ex.getMessage());
+                boolean unsafe = ex instanceof dev.parity.safety.UnsafeModelException;
+                err.println("parity: " + (unsafe ? "refused: " : "") + ex.getMessage());
                 if (verbose) {
                     ex.printStackTrace(err);
                 }
-                return ExitCodes.BAD_INPUT;
+                return unsafe ? ExitCodes.UNSAFE_MODEL : ExitCodes.BAD_INPUT;
             }
             err.println("parity: internal error: " + ex + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
             if (verbose) {

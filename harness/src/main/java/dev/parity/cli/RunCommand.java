@@ -57,6 +57,18 @@ public final class RunCommand implements Callable<Integer> {
             description = "Tolerance mode: atol grows to K times the reference's one-ulp movement; 0: fixed tolerances (default: ${DEFAULT-VALUE}).")
     double noiseFactor;
 
+    @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
+            description = "Worker processes that check pairs, so a native crash or hang costs one pair; 0: in this process (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "Per-pair limit in worker mode; the worker is killed and the pair recorded as timeout (default: ${DEFAULT-VALUE}).")
+    int timeout;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Finish an interrupted run: finished pairs are kept, the rest run with the run's own settings.")
+    Path resume;
+
     @Option(names = "--history", paramLabel = "DB", description = "Also store the run in this history database (the report plots its trend).")
     Path history;
 
@@ -75,7 +87,11 @@ public final class RunCommand implements Callable<Integer> {
         Path folder = out != null ? out : home().resolve("runs").resolve(stamp + "-" + (generation == null ? "default" : generation));
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter o = spec.commandLine().getOut();
-        RunRequest req = new RunRequest(corpusDir, generation, models, configs, folder, seed, !toleranceMode, threads, noiseFactor);
+        if (workers < 0 || timeout < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workers and --timeout must be >= 0");
+        }
+        RunRequest req = new RunRequest(corpusDir, generation, models, configs, folder, seed, !toleranceMode, threads,
+                noiseFactor, workers, timeout);
         ProgressBar[] bar = new ProgressBar[1];
         boolean terminal = System.console() != null;
         int[] count = new int[2];
@@ -112,7 +128,7 @@ public final class RunCommand implements Callable<Integer> {
         };
         CorpusRun.RunSummary s;
         try {
-            s = CorpusRun.run(req, progress);
+            s = resume != null ? CorpusRun.resume(resume, progress) : CorpusRun.run(req, progress);
         } finally {
             if (bar[0] != null) {
                 bar[0].close();

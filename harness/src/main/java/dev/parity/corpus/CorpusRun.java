@@ -3,6 +3,7 @@ package dev.parity.corpus;
 import dev.parity.result.ExportRecord;
 import dev.parity.result.RunRecord;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.parity.check.BadInputException;
@@ -73,6 +74,29 @@ public final class CorpusRun {
     }
 
     public static RunSummary run(RunRequest req, RunListener listener) throws BadInputException, IOException {
+        return execute(req, listener, false);
+    }
+
+    /**
+     * Finishes an interrupted run in {@code folder} with the request stored in its run.json: a torn
+     * last line of results.jsonl is cut off, finished pairs are not redone, nothing is duplicated.
+     */
+    public static RunSummary resume(Path folder, RunListener listener) throws BadInputException, IOException {
+        Path rj = folder.resolve(RUN_JSON);
+        if (!Files.isRegularFile(rj)) {
+            throw new BadInputException("--resume: not a run folder (no " + RUN_JSON + "): " + folder);
+        }
+        JsonNode stored = ResultJson.mapper().readTree(rj.toFile()).get("request");
+        if (stored == null) {
+            throw new BadInputException("--resume: " + rj + " records no request to resume");
+        }
+        RunRequest req = ResultJson.mapper().treeToValue(stored, RunRequest.class);
+        return execute(new RunRequest(req.corpus(), req.generation(), req.models(), req.configs(), folder, req.seed(),
+                req.useTwins(), req.threads(), req.noiseFactor(), req.workers(), req.timeoutSeconds()), listener, true);
+    }
+
+    private static RunSummary execute(RunRequest req, RunListener listener, boolean resume)
+            throws BadInputException, IOException {
         Manifest m = ManifestLoader.load(req.corpus());
         String generation = req.generation() != null ? req.generation() : m.referenceGeneration();
         if (!generation.matches("[A-Za-z0-9_.+-]+")) {
@@ -95,7 +119,16 @@ public final class CorpusRun {
                     + " (build them with: ./parity corpus build --generation " + generation + ")");
         }
         Files.createDirectories(req.out());
+        Path results = req.out().resolve(RESULTS);
+        Map<String, RunRecord> done = resume ? recover(results) : new LinkedHashMap<>();
+        if (!resume && Files.exists(results) && Files.size(results) > 0) {
+            throw new BadInputException(req.out() + " already holds a run; use --resume to finish it or another --out");
+        }
         Map<String, Object> runInfo = new LinkedHashMap<>();
+        if (resume && Files.isRegularFile(req.out().resolve(RUN_JSON))) {
+            runInfo.putAll(ResultJson.mapper().readValue(req.out().resolve(RUN_JSON).toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {}));
+        }
         runInfo.put("generation", generation);
         runInfo.put("corpus", req.corpus().toString());
         runInfo.put("models", req.models());
@@ -104,35 +137,132 @@ public final class CorpusRun {
         runInfo.put("mode", req.useTwins() ? "attribution where twins exist" : "tolerance");
         runInfo.put("threads", req.threads());
         runInfo.put("noise_factor", req.noiseFactor());
+        runInfo.put("workers", req.workers());
+        runInfo.put("timeout_seconds", req.timeoutSeconds());
         runInfo.put("engines", EngineVersions.all());
         runInfo.put("machine", machine());
-        runInfo.put("started", Instant.now().toString());
+        runInfo.putIfAbsent("started", Instant.now().toString());
+        if (resume) {
+            runInfo.put("resumed", Instant.now().toString());
+        }
         runInfo.put("finished", null);
         runInfo.put("pairs", pairs.size());
+        runInfo.put("request", req);
         ResultJson.write(runInfo, req.out().resolve(RUN_JSON));
 
+        List<Pair> todo = new ArrayList<>();
+        for (Pair p : pairs) {
+            if (!done.containsKey(p.key())) {
+                todo.add(p);
+            }
+        }
         listener.started(pairs.size());
-        List<RunRecord> records = new ArrayList<>();
+        for (RunRecord r : done.values()) {
+            listener.pairFinished(r);
+        }
+        Map<String, RunRecord> fresh = new java.util.concurrent.ConcurrentHashMap<>();
         ObjectMapper line = ResultJson.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
-        Path results = req.out().resolve(RESULTS);
         try (FileChannel ch = FileChannel.open(results, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
              OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {
-            for (int i = 0; i < pairs.size(); i++) {
-                Pair p = pairs.get(i);
-                listener.pairStarted(i, p.key());
-                RunRecord r = checkPair(req, generation, p, provenance.get(p.model().name()));
-                os.write((line.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8));
-                os.flush();
-                ch.force(false);
-                records.add(r);
+            Appender append = r -> {
+                synchronized (ch) {
+                    os.write((line.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8));
+                    os.flush();
+                    ch.force(false);
+                    fresh.put(r.key(), r);
+                }
                 listener.pairFinished(r);
+            };
+            if (req.workers() <= 0) {
+                for (int i = 0; i < todo.size(); i++) {
+                    Pair p = todo.get(i);
+                    listener.pairStarted(i, p.key());
+                    append.accept(checkPair(req, generation, p, provenance.get(p.model().name())));
+                }
+            } else {
+                inWorkers(req, generation, todo, listener, append);
+            }
+        }
+        List<RunRecord> records = new ArrayList<>();
+        for (Pair p : pairs) {
+            RunRecord r = done.containsKey(p.key()) ? done.get(p.key()) : fresh.get(p.key());
+            if (r != null) {
+                records.add(r);
             }
         }
         runInfo.put("finished", Instant.now().toString());
         runInfo.put("counts", counts(records));
         ResultJson.write(runInfo, req.out().resolve(RUN_JSON));
         return new RunSummary(req.out(), generation, records);
+    }
+
+    private interface Appender {
+        void accept(RunRecord r) throws IOException;
+    }
+
+    private static void inWorkers(RunRequest req, String generation, List<Pair> todo, RunListener listener, Appender append)
+            throws IOException {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(req.workers());
+        try (WorkerPool pool = new WorkerPool(req.workers(), req.out().resolve("crashes"))) {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < todo.size(); i++) {
+                int index = i;
+                Pair p = todo.get(i);
+                futures.add(threads.submit(() -> {
+                    listener.pairStarted(index, p.key());
+                    append.accept(pool.check(req, generation, p));
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IOException("worker dispatch failed: " + e.getCause(), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * Reads the finished records of an interrupted run, cutting off a torn last line (a record whose
+     * writer was killed mid-write) so that appending continues on a clean line boundary.
+     */
+    static Map<String, RunRecord> recover(Path results) throws IOException {
+        Map<String, RunRecord> done = new LinkedHashMap<>();
+        if (!Files.exists(results)) {
+            return done;
+        }
+        byte[] bytes = Files.readAllBytes(results);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        if (end != bytes.length) {
+            try (FileChannel ch = FileChannel.open(results, StandardOpenOption.WRITE)) {
+                ch.truncate(end);
+                ch.force(true);
+            }
+        }
+        String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
+        for (String l : text.split("\n")) {
+            if (l.isBlank()) {
+                continue;
+            }
+            try {
+                RunRecord r = ResultJson.mapper().readValue(l, RunRecord.class);
+                done.putIfAbsent(r.key(), r);
+            } catch (IOException e) {
+                throw new IOException(results + " holds a damaged record before its last line: " + e.getMessage(), e);
+            }
+        }
+        return done;
     }
 
     static ExportRecord.Provenance readProvenance(Path corpus, String model, String generation) {
@@ -168,6 +298,11 @@ public final class CorpusRun {
         }
         Path modelDir = req.corpus().resolve("models").resolve(e.name());
         Path onnx = modelDir.resolve("exports").resolve(generation).resolve(export.file());
+        String integrity = integrity(req.corpus(), e, c, onnx, export, req.useTwins());
+        if (integrity != null) {
+            return record(p, generation, Outcome.INTEGRITY_FAILURE, "failed", null, integrity, null, expected, null, t0,
+                    export);
+        }
         String twinKey = c.reference() + "64";
         String repro = "repro/" + e.name() + "__" + c.name();
         CheckRequest.Builder b = CheckRequest.builder(req.corpus().resolve(e.references().get(c.reference())), onnx)
@@ -191,10 +326,48 @@ public final class CorpusRun {
             boolean saved = Files.isDirectory(req.out().resolve(repro));
             return record(p, generation, o, r.verdict().label(), r.mode(), r.message(), r, expected, saved ? repro : null,
                     t0, export);
+        } catch (dev.parity.safety.UnsafeModelException ex) {
+            return record(p, generation, Outcome.UNSAFE_MODEL, "failed", null, ex.getMessage(), null, expected, null, t0,
+                    export);
         } catch (BadInputException ex) {
             return record(p, generation, Outcome.LOAD_FAILURE, "failed", null, ex.getMessage(), null, expected, null, t0,
                     export);
         }
+    }
+
+    /**
+     * Verifies the sha256 of every file the pair loads against the manifest (references, twin,
+     * dataset) and the generation's provenance (the ONNX file); a message names the first mismatch.
+     */
+    static String integrity(Path corpus, Manifest.ModelEntry e, Manifest.ConfigEntry c, Path onnx, ExportRecord export,
+            boolean twins) {
+        java.util.List<String> files = new ArrayList<>();
+        files.add(e.references().get(c.reference()));
+        if (twins && e.references().containsKey(c.reference() + "64")) {
+            files.add(e.references().get(c.reference() + "64"));
+        }
+        try {
+            for (String rel : files) {
+                String want = e.sha256() == null ? null : e.sha256().get(rel);
+                if (want == null) {
+                    return "the manifest pins no sha256 for " + rel;
+                }
+                String got = ParityCheck.sha256(corpus.resolve(rel));
+                if (!want.equals(got)) {
+                    return "sha256 of " + rel + " is " + got + ", the manifest pins " + want;
+                }
+            }
+            if (export.sha256() == null) {
+                return "the provenance pins no sha256 for " + onnx.getFileName();
+            }
+            String got = ParityCheck.sha256(onnx);
+            if (!export.sha256().equals(got)) {
+                return "sha256 of " + corpus.relativize(onnx) + " is " + got + ", the provenance pins " + export.sha256();
+            }
+        } catch (BadInputException x) {
+            return x.getMessage();
+        }
+        return null;
     }
 
     private static RunRecord record(Pair p, String generation, Outcome o, String verdict, String mode, String message,

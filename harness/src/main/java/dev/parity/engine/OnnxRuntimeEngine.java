@@ -75,6 +75,7 @@ public final class OnnxRuntimeEngine implements Engine {
         if (!Files.isReadable(file)) {
             throw new BadInputException("ONNX model not readable: " + file);
         }
+        dev.parity.safety.OnnxModelCheck.check(file);
         OrtEnvironment env = environment();
         OrtSession.SessionOptions options = null;
         OrtSession session = null;

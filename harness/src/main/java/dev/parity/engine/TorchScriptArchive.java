@@ -1,6 +1,7 @@
 package dev.parity.engine;
 
 import dev.parity.check.BadInputException;
+import dev.parity.safety.ArchivePolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,7 +15,9 @@ import java.util.zip.ZipFile;
  * Checks, before libtorch sees a file, that it is a TorchScript archive: a zip holding
  * {@code <root>/data.pkl}, {@code <root>/constants.pkl} and compiled code under
  * {@code <root>/code/}. A plain {@code torch.save} file (a state_dict, a pickled nn.Module) is
- * refused with a message that says how to make TorchScript instead.
+ * refused with a message that says how to make TorchScript instead. Before that, the archive must
+ * pass {@link ArchivePolicy}: safe entry names, bounded size, and pickles that import nothing but
+ * what TorchScript needs.
  */
 public final class TorchScriptArchive {
     /** Zip local-file-header magic. */
@@ -47,6 +50,7 @@ public final class TorchScriptArchive {
         boolean code = false;
         boolean constants = false;
         try (ZipFile zip = new ZipFile(file.toFile())) {
+            ArchivePolicy.check(zip, file);
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 String name = entries.nextElement().getName();
@@ -68,6 +72,11 @@ public final class TorchScriptArchive {
         if (!data || !constants) {
             throw new BadInputException(file + " is a zip file but not a TorchScript archive (no data.pkl, "
                     + "constants.pkl and code/)");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ArchivePolicy.scanPickles(zip, file);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -17,17 +17,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI's exit codes and one-line errors, as a user sees them. */
-class CheckCommandTest {
-    record Run(int code, String out, String err) {}
+public class CheckCommandTest {
+    public record Run(int code, String out, String err) {}
 
-    static Run parity(String... args) {
+    public static Run parity(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = ParityMain.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Run(code, out.toString(), err.toString());
     }
 
-    static Run check(Path torch, Path onnx, String... more) {
+    public static Run check(Path torch, Path onnx, String... more) {
         List<String> a = new ArrayList<>(List.of("check", "--torch", torch.toString(), "--onnx", onnx.toString()));
         a.addAll(Arrays.asList(more));
         return parity(a.toArray(new String[0]));

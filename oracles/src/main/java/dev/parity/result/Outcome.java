@@ -11,6 +11,10 @@ import java.util.Locale;
  * and the reports. Ordered from the earliest stage that can fail to the best outcome.
  */
 public enum Outcome {
+    /** A file's sha256 differs from the one the manifest or provenance pins: not loaded. */
+    INTEGRITY_FAILURE,
+    /** A model file refused as unsafe before any engine saw it. */
+    UNSAFE_MODEL,
     /** The converter raised an error: no ONNX file. */
     EXPORT_CRASH,
     /** The converter wrote a file that the ONNX checker rejects. */
@@ -19,6 +23,10 @@ public enum Outcome {
     LOAD_FAILURE,
     /** An engine failed on some inputs. */
     RUNTIME_FAILURE,
+    /** The worker process checking the pair died (a native crash, an abort, out of memory). */
+    CRASH,
+    /** The pair did not finish within the per-pair time limit; its worker was killed. */
+    TIMEOUT,
     /** An output's shape or element type differs. */
     SHAPE_MISMATCH,
     /** Output values differ beyond floating-point noise (or NaN/Inf placement differs). */
