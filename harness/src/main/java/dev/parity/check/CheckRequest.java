@@ -1,6 +1,7 @@
 package dev.parity.check;
 
 import dev.parity.engine.OnnxRuntimeEngine;
+import dev.parity.engine.Placement;
 import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.CasePlanner;
 import dev.parity.inputs.InputOverride;
@@ -36,6 +37,9 @@ import java.util.Objects;
  * @param alpha significance level of the accuracy verdict
  * @param saveInputsDir where to write the inputs of every non-faithful case ({@code case<i>.npz}),
  *     so a discrepancy can be reproduced; null: not saved
+ * @param latencyRuns timed warm runs of each engine for the latency record (0: none)
+ * @param placement device and optimisation level of the ONNX side (its optimisation wins over
+ *     {@code onnxOptimization})
  */
 public record CheckRequest(
         Path torch,
@@ -54,7 +58,9 @@ public record CheckRequest(
         AttributionConfig attribution,
         double noiseFactor,
         double alpha,
-        Path saveInputsDir) {
+        Path saveInputsDir,
+        int latencyRuns,
+        Placement placement) {
 
     public static final long DEFAULT_SEED = 0;
 
@@ -99,6 +105,8 @@ public record CheckRequest(
         private double noiseFactor = OutputJudge.DEFAULT_NOISE_FACTOR;
         private double alpha = AccuracyOracle.DEFAULT_ALPHA;
         private Path saveInputsDir;
+        private int latencyRuns = 5;
+        private Placement placement;
 
         private Builder(Path torch, Path onnx) {
             this.torch = torch;
@@ -181,10 +189,21 @@ public record CheckRequest(
             return this;
         }
 
+        public Builder optPlacement(Placement placement) {
+            this.placement = placement;
+            return this;
+        }
+
+        public Builder optLatencyRuns(int runs) {
+            this.latencyRuns = runs;
+            return this;
+        }
+
         public CheckRequest build() {
             return new CheckRequest(torch, onnx, seed, overrides, inputsFile, symbolicSizes, tolerances,
                     torchOptions, onnxThreads, onnxOptimization, reference64, dataset, logits, attribution,
-                    noiseFactor, alpha, saveInputsDir);
+                    noiseFactor, alpha, saveInputsDir, latencyRuns,
+                    placement != null ? placement : new Placement("cpu", 0, onnxOptimization));
         }
     }
 }

@@ -19,6 +19,7 @@ import dev.parity.oracles.Verdict;
 import dev.parity.result.CaseResult;
 import dev.parity.result.CheckResult;
 import dev.parity.result.InputDescription;
+import dev.parity.result.Latency;
 import dev.parity.result.ModelFile;
 import dev.parity.tensor.Tensor;
 import java.io.IOException;
@@ -75,7 +76,9 @@ public final class ParityCheck {
         String mode = req.reference64() != null ? MODE_ATTRIBUTION : MODE_TOLERANCE;
         AttributionConfig rule = req.reference64() != null ? req.attribution() : null;
 
-        try (OnnxRuntimeEngine onnx = OnnxRuntimeEngine.load(req.onnx(), req.onnxThreads(), req.onnxOptimization())) {
+        dev.parity.engine.Devices.requireOnnx(req.placement());
+        dev.parity.engine.Devices.requireTorch(req.torchOptions().device(), req.torchOptions().deviceId());
+        try (OnnxRuntimeEngine onnx = OnnxRuntimeEngine.load(req.onnx(), req.onnxThreads(), req.placement())) {
             List<InputCase> cases = req.inputsFile() != null
                     ? List.of(CasePlanner.fromFile(onnx.inputs(), req.inputsFile()))
                     : CasePlanner.plan(onnx.inputs(), req.inputOverrides(), req.symbolicSizes(), req.seed());
@@ -87,6 +90,8 @@ public final class ParityCheck {
                 List<CaseResult> judged = judge(runs, onnx.outputs(), req);
                 saveInputs(cases, judged, req.saveInputsDir());
                 AccuracyFinding accuracy = data == null ? null : accuracy(torch, onnx, data, req);
+                Latency latency = judged.isEmpty() || judged.get(0).verdict() == Verdict.FAILED ? null
+                        : latency(torch, onnx, cases.get(0), req.latencyRuns());
                 Verdict overall = judged.stream().map(CaseResult::verdict).reduce(Verdict.FAITHFUL, Verdict::worse);
                 if (accuracy != null && accuracy.discrepant()) {
                     overall = Verdict.ACCURACY_DISCREPANT;
@@ -94,11 +99,11 @@ public final class ParityCheck {
                 String message = overall == Verdict.FAILED ? judged.stream().filter(c -> c.verdict() == Verdict.FAILED)
                         .map(CaseResult::message).findFirst().orElse(null) : null;
                 return new CheckResult(overall, mode, torchFile, onnxFile, engines, req.seed(), message, judged,
-                        accuracy, rule);
+                        accuracy, rule, latency);
             }
         } catch (EngineFailure e) {
             return new CheckResult(Verdict.FAILED, mode, torchFile, onnxFile, engines, req.seed(), e.describe(),
-                    List.of(), null, rule);
+                    List.of(), null, rule, null);
         }
     }
 
@@ -234,6 +239,32 @@ public final class ParityCheck {
             findings.add(f);
         }
         return findings;
+    }
+
+    /** Warm latency: one untimed call per engine, then {@code runs} timed calls each, interleaved. */
+    static Latency latency(Engine torch, Engine onnx, InputCase c, int runs) {
+        if (runs <= 0) {
+            return null;
+        }
+        try {
+            torch.run(c.tensors());
+            onnx.run(c.tensors());
+            double[] t = new double[runs];
+            double[] o = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                torch.run(c.tensors());
+                t[i] = (System.nanoTime() - t0) / 1e6;
+                long o0 = System.nanoTime();
+                onnx.run(c.tensors());
+                o[i] = (System.nanoTime() - o0) / 1e6;
+            }
+            double[] ts = Latency.summary(t);
+            double[] os = Latency.summary(o);
+            return new Latency(runs, ts[0], ts[1], ts[2], os[0], os[1], os[2], ts[0] > 0 ? os[0] / ts[0] : Double.NaN);
+        } catch (EngineFailure e) {
+            return null;
+        }
     }
 
     private static AccuracyFinding accuracy(TorchScriptEngine torch, OnnxRuntimeEngine onnx, LabelledData data,

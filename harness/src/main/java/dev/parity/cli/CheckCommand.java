@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:faithful", "1:discrepant or accuracy-discrepant", "2:usage error or bad input",
             "3:an engine failed to load or run the model", "4:internal error",
-            "5:a model file refused as unsafe (pickle global, path escape, zip bomb)"})
+            "5:a model file refused as unsafe (pickle global, path escape, zip bomb)",
+            "6:the requested device is unavailable (e.g. CUDA on a CPU-only build)"})
 public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -101,6 +102,14 @@ public final class CheckCommand implements Callable<Integer> {
             description = "ONNX Runtime graph optimisation: disabled, basic, extended or all (default: ${DEFAULT-VALUE}).")
     String onnxOpt;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda[:N]",
+            description = "Where ONNX Runtime runs the export (CUDA needs the GPU build: mvn -Pcuda) (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--torch-device", defaultValue = "cpu", paramLabel = "cpu|cuda[:N]",
+            description = "Where libtorch runs the reference (CUDA needs a CUDA libtorch) (default: ${DEFAULT-VALUE}).")
+    String torchDevice;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the whole result as JSON.")
     Path json;
 
@@ -150,8 +159,14 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** Validates every flag before any model is loaded. */
     CheckRequest toRequest() {
+        String[] td = torchDevice.trim().toLowerCase(java.util.Locale.ROOT).split(":");
+        if (!td[0].equals("cpu") && !td[0].equals("cuda") || td.length > 2 || (td.length == 2 && !td[1].matches("\\d+"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--torch-device '" + torchDevice
+                    + "' is not cpu or cuda[:N]");
+        }
         CheckRequest.Builder b = CheckRequest.builder(torch, onnx).optSeed(seed).optOnnxThreads(threads)
-                .optTorchOptions(new TorchScriptEngine.Options(graphOptimizer, threads));
+                .optTorchOptions(new TorchScriptEngine.Options(graphOptimizer, threads, td[0],
+                        td.length > 1 ? Integer.parseInt(td[1]) : 0));
         for (String text : inputs) {
             try {
                 b.optInput(InputOverride.parse(text));
@@ -174,11 +189,19 @@ public final class CheckCommand implements Callable<Integer> {
         if (!symbolicSizes.isEmpty()) {
             b.optSymbolicSizes(symbolicSizes);
         }
+        OnnxRuntimeEngine.Optimization opt;
         try {
-            b.optOnnxOptimization(OnnxRuntimeEngine.Optimization.valueOf(onnxOpt.trim().toUpperCase(java.util.Locale.ROOT)));
+            opt = OnnxRuntimeEngine.Optimization.valueOf(onnxOpt.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--onnx-opt '" + onnxOpt
                     + "' is not one of disabled, basic, extended, all");
+        }
+        b.optOnnxOptimization(opt);
+        try {
+            dev.parity.engine.Placement p = dev.parity.engine.Placement.parse(device);
+            b.optPlacement(new dev.parity.engine.Placement(p.device(), p.deviceId(), opt));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--device: " + e.getMessage());
         }
         Map<String, Tolerance> per = new LinkedHashMap<>();
         for (String t : perOutput) {

@@ -14,6 +14,8 @@ public final class ExitCodes {
     public static final int INTERNAL_ERROR = 4;
     /** A model file refused as unsafe before any engine saw it (pickle global, path escape, zip bomb). */
     public static final int UNSAFE_MODEL = 5;
+    /** A device was requested that this machine or build cannot provide (checked before any work). */
+    public static final int DEVICE_UNAVAILABLE = 6;
 
     private ExitCodes() {}
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "parity", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Checks that an ONNX export computes what its PyTorch (TorchScript) model computes.",
         subcommands = {CheckCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, HistoryCommand.class,
-            CorpusCommand.class, CommandLine.HelpCommand.class})
+            MergeCommand.class, DoctorCommand.class, CorpusCommand.class, CommandLine.HelpCommand.class})
 public final class ParityMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,6 +50,10 @@ public final class ParityMain implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose");
+            if (ex instanceof dev.parity.engine.DeviceUnavailableException) {
+                err.println("parity: " + ex.getMessage());
+                return ExitCodes.DEVICE_UNAVAILABLE;
+            }
             if (ex instanceof BadInputException) {
                 boolean unsafe = ex instanceof dev.parity.safety.UnsafeModelException;
                 err.println("parity: " + (unsafe ? "refused: " : "") + ex.getMessage());

@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -65,6 +67,22 @@ public final class RunCommand implements Callable<Integer> {
             description = "Per-pair limit in worker mode; the worker is killed and the pair recorded as timeout (default: ${DEFAULT-VALUE}).")
     int timeout;
 
+    @Option(names = "--matrix", split = ",", paramLabel = "PLACEMENT",
+            description = "ONNX placements to check every pair at, the first being the baseline: onnx:cpu, onnx:cuda[:N], "
+                    + "onnx:cpu:opt=disabled|basic|extended|all (default: onnx:cpu).")
+    List<String> matrix = new ArrayList<>();
+
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]", description = "Shorthand for --matrix onnx:DEVICE.")
+    String device;
+
+    @Option(names = "--torch-device", defaultValue = "cpu", paramLabel = "cpu|cuda[:N]",
+            description = "Where libtorch runs the references (default: ${DEFAULT-VALUE}).")
+    String torchDevice;
+
+    @Option(names = "--shard", paramLabel = "K/N",
+            description = "Only this deterministic share of the pairs (0 <= K < N; assignment by a hash of model/config).")
+    String shard;
+
     @Option(names = "--resume", paramLabel = "RUN_DIR",
             description = "Finish an interrupted run: finished pairs are kept, the rest run with the run's own settings.")
     Path resume;
@@ -90,8 +108,18 @@ public final class RunCommand implements Callable<Integer> {
         if (workers < 0 || timeout < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--workers and --timeout must be >= 0");
         }
+        List<String> placements = new ArrayList<>(matrix);
+        if (device != null) {
+            if (!placements.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--device and --matrix exclude each other");
+            }
+            placements.add("onnx:" + device);
+        }
+        if (shard != null) {
+            dev.parity.corpus.Shard.parse(shard);
+        }
         RunRequest req = new RunRequest(corpusDir, generation, models, configs, folder, seed, !toleranceMode, threads,
-                noiseFactor, workers, timeout);
+                noiseFactor, workers, timeout, placements, shard, torchDevice);
         ProgressBar[] bar = new ProgressBar[1];
         boolean terminal = System.console() != null;
         int[] count = new int[2];

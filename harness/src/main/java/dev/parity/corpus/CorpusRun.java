@@ -10,6 +10,8 @@ import dev.parity.check.BadInputException;
 import dev.parity.check.CheckRequest;
 import dev.parity.check.EngineVersions;
 import dev.parity.check.ParityCheck;
+import dev.parity.engine.Devices;
+import dev.parity.engine.Placement;
 import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.InputOverride;
 import dev.parity.oracles.Attribution;
@@ -53,6 +55,32 @@ public final class CorpusRun {
         public String key() {
             return model.name() + "/" + config.name();
         }
+    }
+
+    /** A pair at one ONNX placement; {@code key} is what results.jsonl records. */
+    public record Placed(Pair pair, Placement placement, String key, boolean baseline) {}
+
+    /** The placements of a request: its matrix, or CPU with all optimisations. */
+    static List<Placement> placements(RunRequest req) throws BadInputException {
+        List<Placement> out = new ArrayList<>();
+        for (String m : req.matrix()) {
+            try {
+                out.add(Placement.parse(m));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--matrix: " + e.getMessage(), e);
+            }
+        }
+        if (out.isEmpty()) {
+            out.add(Placement.CPU);
+        }
+        for (Placement p : out) {
+            Devices.requireOnnx(p);
+        }
+        return out;
+    }
+
+    static String key(Pair p, Placement placement, List<Placement> all) {
+        return all.size() == 1 && placement.equals(Placement.CPU) ? p.key() : p.key() + "#" + placement.label();
     }
 
     /** The selected pairs in manifest order. */
@@ -107,8 +135,21 @@ public final class CorpusRun {
             throw new BadInputException("no model/configuration matches --models '" + req.models() + "' --configs '"
                     + req.configs() + "'");
         }
+        if (req.shard() != null) {
+            Shard shard = Shard.parse(req.shard());
+            pairs.removeIf(p -> !shard.owns(p.key()));
+        }
+        List<Placement> placements = placements(req);
+        String[] td = req.torchDevice().split(":");
+        Devices.requireTorch(td[0], td.length > 1 ? Integer.parseInt(td[1]) : 0);
+        List<Placed> placed = new ArrayList<>();
+        for (Placement pl : placements) {
+            for (Pair p : pairs) {
+                placed.add(new Placed(p, pl, key(p, pl, placements), pl.equals(placements.get(0))));
+            }
+        }
         Map<String, ExportRecord.Provenance> provenance = new LinkedHashMap<>();
-        boolean any = false;
+        boolean any = pairs.isEmpty();
         for (Pair p : pairs) {
             ExportRecord.Provenance prov = provenance.computeIfAbsent(p.model().name(),
                     k -> readProvenance(req.corpus(), k, generation));
@@ -146,17 +187,23 @@ public final class CorpusRun {
             runInfo.put("resumed", Instant.now().toString());
         }
         runInfo.put("finished", null);
-        runInfo.put("pairs", pairs.size());
+        runInfo.put("pairs", placed.size());
+        runInfo.put("shard", req.shard());
+        runInfo.put("matrix", placements.stream().map(Placement::label).toList());
         runInfo.put("request", req);
         ResultJson.write(runInfo, req.out().resolve(RUN_JSON));
 
-        List<Pair> todo = new ArrayList<>();
-        for (Pair p : pairs) {
+        List<Placed> todo = new ArrayList<>();
+        for (Placed p : placed) {
             if (!done.containsKey(p.key())) {
                 todo.add(p);
             }
         }
-        listener.started(pairs.size());
+        Map<String, Outcome> baseline = new java.util.concurrent.ConcurrentHashMap<>();
+        for (RunRecord r : done.values()) {
+            baseline.put(r.model() + "/" + r.config() + "@" + r.placement(), r.outcome());
+        }
+        listener.started(placed.size());
         for (RunRecord r : done.values()) {
             listener.pairFinished(r);
         }
@@ -165,7 +212,8 @@ public final class CorpusRun {
         try (FileChannel ch = FileChannel.open(results, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
              OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {
-            Appender append = r -> {
+            Appender append = r0 -> {
+                RunRecord r = adjust(r0, placements, baseline);
                 synchronized (ch) {
                     os.write((line.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8));
                     os.flush();
@@ -174,18 +222,24 @@ public final class CorpusRun {
                 }
                 listener.pairFinished(r);
             };
-            if (req.workers() <= 0) {
-                for (int i = 0; i < todo.size(); i++) {
-                    Pair p = todo.get(i);
-                    listener.pairStarted(i, p.key());
-                    append.accept(checkPair(req, generation, p, provenance.get(p.model().name())));
+            // the baseline placement first: other placements are judged against its outcomes
+            List<Placed> first = todo.stream().filter(Placed::baseline).toList();
+            List<Placed> rest = todo.stream().filter(p -> !p.baseline()).toList();
+            for (List<Placed> phase : List.of(first, rest)) {
+                if (req.workers() <= 0) {
+                    for (int i = 0; i < phase.size(); i++) {
+                        Placed p = phase.get(i);
+                        listener.pairStarted(i, p.key());
+                        append.accept(checkPair(req, generation, p.pair(), provenance.get(p.pair().model().name()),
+                                p.placement(), p.key()));
+                    }
+                } else {
+                    inWorkers(req, generation, phase, listener, append);
                 }
-            } else {
-                inWorkers(req, generation, todo, listener, append);
             }
         }
         List<RunRecord> records = new ArrayList<>();
-        for (Pair p : pairs) {
+        for (Placed p : placed) {
             RunRecord r = done.containsKey(p.key()) ? done.get(p.key()) : fresh.get(p.key());
             if (r != null) {
                 records.add(r);
@@ -197,18 +251,43 @@ public final class CorpusRun {
         return new RunSummary(req.out(), generation, records);
     }
 
+    /**
+     * Records the baseline placement's outcome, and turns a discrepancy that appears only away from
+     * the baseline into a device or optimisation discrepancy.
+     */
+    static RunRecord adjust(RunRecord r, List<Placement> placements, Map<String, Outcome> baseline) {
+        String base = placements.get(0).label();
+        if (r.placement() == null || r.placement().equals(base)) {
+            baseline.put(r.model() + "/" + r.config() + "@" + r.placement(), r.outcome());
+            return r;
+        }
+        Outcome b = baseline.get(r.model() + "/" + r.config() + "@" + base);
+        boolean numeric = r.outcome() == Outcome.NUMERIC_DISCREPANCY || r.outcome() == Outcome.SHAPE_MISMATCH
+                || r.outcome() == Outcome.ACCURACY_DISCREPANCY;
+        if (b != Outcome.FAITHFUL || !numeric) {
+            return r;
+        }
+        Placement mine = Placement.parse(r.placement());
+        Outcome o = mine.device().equals(placements.get(0).device()) && mine.deviceId() == placements.get(0).deviceId()
+                ? Outcome.OPTIMIZATION_DISCREPANCY : Outcome.DEVICE_DISCREPANCY;
+        return new RunRecord(r.key(), r.model(), r.config(), r.generation(), r.family(), r.task(), o, r.verdict(), r.mode(),
+                r.outcome().label() + " at " + r.placement() + ", faithful at " + base
+                        + (r.message() == null ? "" : ": " + r.message()), r.worstRatio(), r.accuracyDelta(), r.accuracyP(),
+                r.torchMs(), r.onnxMs(), r.expected(), r.repro(), r.seconds(), r.export(), r.check(), r.placement());
+    }
+
     private interface Appender {
         void accept(RunRecord r) throws IOException;
     }
 
-    private static void inWorkers(RunRequest req, String generation, List<Pair> todo, RunListener listener, Appender append)
+    private static void inWorkers(RunRequest req, String generation, List<Placed> todo, RunListener listener, Appender append)
             throws IOException {
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(req.workers());
         try (WorkerPool pool = new WorkerPool(req.workers(), req.out().resolve("crashes"))) {
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < todo.size(); i++) {
                 int index = i;
-                Pair p = todo.get(i);
+                Placed p = todo.get(i);
                 futures.add(threads.submit(() -> {
                     listener.pairStarted(index, p.key());
                     append.accept(pool.check(req, generation, p));
@@ -278,6 +357,12 @@ public final class CorpusRun {
     }
 
     static RunRecord checkPair(RunRequest req, String generation, Pair p, ExportRecord.Provenance prov) {
+        return checkPair(req, generation, p, prov, Placement.CPU, p.key());
+    }
+
+    static RunRecord checkPair(RunRequest req, String generation, Pair p, ExportRecord.Provenance prov, Placement placement,
+            String key) {
+        Where where = new Where(key, placement.label());
         long t0 = System.nanoTime();
         Manifest.ModelEntry e = p.model();
         Manifest.ConfigEntry c = p.config();
@@ -285,30 +370,32 @@ public final class CorpusRun {
         ExportRecord export = prov == null || prov.exports() == null ? null : prov.exports().get(onnxConfig);
         String expected = e.expect() == null ? null : e.expect().get(c.name());
         if (export == null) {
-            return record(p, generation, Outcome.EXPORT_CRASH, "failed", null,
+            return record(where, p, generation, Outcome.EXPORT_CRASH, "failed", null,
                     "no export of configuration '" + onnxConfig + "' for generation " + generation, null, expected, null, t0, null);
         }
         if ("export-crash".equals(export.status())) {
-            return record(p, generation, Outcome.EXPORT_CRASH, "failed", null, export.message(), null, expected, null, t0,
+            return record(where, p, generation, Outcome.EXPORT_CRASH, "failed", null, export.message(), null, expected, null, t0,
                     export);
         }
         if ("checker-failure".equals(export.status())) {
-            return record(p, generation, Outcome.CHECKER_FAILURE, "failed", null, export.message(), null, expected, null, t0,
+            return record(where, p, generation, Outcome.CHECKER_FAILURE, "failed", null, export.message(), null, expected, null, t0,
                     export);
         }
         Path modelDir = req.corpus().resolve("models").resolve(e.name());
         Path onnx = modelDir.resolve("exports").resolve(generation).resolve(export.file());
         String integrity = integrity(req.corpus(), e, c, onnx, export, req.useTwins());
         if (integrity != null) {
-            return record(p, generation, Outcome.INTEGRITY_FAILURE, "failed", null, integrity, null, expected, null, t0,
+            return record(where, p, generation, Outcome.INTEGRITY_FAILURE, "failed", null, integrity, null, expected, null, t0,
                     export);
         }
         String twinKey = c.reference() + "64";
-        String repro = "repro/" + e.name() + "__" + c.name();
+        String repro = "repro/" + key.replace('/', '_').replace('#', '@').replace(':', '-');
         CheckRequest.Builder b = CheckRequest.builder(req.corpus().resolve(e.references().get(c.reference())), onnx)
                 .optSeed(req.seed()).optOnnxThreads(req.threads())
                 .optTorchOptions(new TorchScriptEngine.Options(false, req.threads()))
-                .optSaveInputs(req.out().resolve(repro)).optNoiseFactor(req.noiseFactor());
+                .optSaveInputs(req.out().resolve(repro)).optNoiseFactor(req.noiseFactor()).optPlacement(placement);
+        String[] td = req.torchDevice().split(":");
+        b.optTorchOptions(new TorchScriptEngine.Options(false, req.threads(), td[0], td.length > 1 ? Integer.parseInt(td[1]) : 0));
         if (req.useTwins() && e.references().containsKey(twinKey)) {
             b.optReference64(req.corpus().resolve(e.references().get(twinKey)));
         }
@@ -324,13 +411,13 @@ public final class CorpusRun {
             CheckResult r = ParityCheck.run(b.build());
             Outcome o = Outcome.of(r);
             boolean saved = Files.isDirectory(req.out().resolve(repro));
-            return record(p, generation, o, r.verdict().label(), r.mode(), r.message(), r, expected, saved ? repro : null,
+            return record(where, p, generation, o, r.verdict().label(), r.mode(), r.message(), r, expected, saved ? repro : null,
                     t0, export);
         } catch (dev.parity.safety.UnsafeModelException ex) {
-            return record(p, generation, Outcome.UNSAFE_MODEL, "failed", null, ex.getMessage(), null, expected, null, t0,
+            return record(where, p, generation, Outcome.UNSAFE_MODEL, "failed", null, ex.getMessage(), null, expected, null, t0,
                     export);
         } catch (BadInputException ex) {
-            return record(p, generation, Outcome.LOAD_FAILURE, "failed", null, ex.getMessage(), null, expected, null, t0,
+            return record(where, p, generation, Outcome.LOAD_FAILURE, "failed", null, ex.getMessage(), null, expected, null, t0,
                     export);
         }
     }
@@ -370,8 +457,11 @@ public final class CorpusRun {
         return null;
     }
 
-    private static RunRecord record(Pair p, String generation, Outcome o, String verdict, String mode, String message,
-            CheckResult r, String expected, String repro, long t0, ExportRecord export) {
+    /** The key and placement label a record is filed under. */
+    record Where(String key, String placement) {}
+
+    private static RunRecord record(Where w, Pair p, String generation, Outcome o, String verdict, String mode,
+            String message, CheckResult r, String expected, String repro, long t0, ExportRecord export) {
         Double ratio = null;
         List<Double> tms = new ArrayList<>();
         List<Double> oms = new ArrayList<>();
@@ -392,10 +482,16 @@ public final class CorpusRun {
             }
         }
         Double accDelta = r != null && r.accuracy() != null ? r.accuracy().delta() : null;
+        Double torchMs = median(tms);
+        Double onnxMs = median(oms);
+        if (r != null && r.latency() != null) {
+            torchMs = r.latency().torchMedianMs();
+            onnxMs = r.latency().onnxMedianMs();
+        }
         Double accP = r != null && r.accuracy() != null ? r.accuracy().pValue() : null;
-        return new RunRecord(p.key(), p.model().name(), p.config().name(), generation, p.model().family(),
-                p.model().task(), o, verdict, mode, message, ratio, accDelta, accP, median(tms), median(oms), expected, repro,
-                (System.nanoTime() - t0) / 1e9, export, r);
+        return new RunRecord(w.key(), p.model().name(), p.config().name(), generation, p.model().family(),
+                p.model().task(), o, verdict, mode, message, ratio, accDelta, accP, torchMs, onnxMs, expected, repro,
+                (System.nanoTime() - t0) / 1e9, export, r, w.placement());
     }
 
     static Double median(List<Double> v) {

@@ -15,19 +15,39 @@ import java.util.Objects;
  * @param noiseFactor tolerance mode's multiple of the one-ulp reference movement (0: fixed tolerances)
  * @param workers worker processes that check pairs (0: in this process, no crash isolation)
  * @param timeoutSeconds per-pair limit in worker mode (0: none)
+ * @param matrix ONNX placements to check every pair at ({@code onnx:cpu}, {@code onnx:cuda},
+ *     {@code onnx:cpu:opt=disabled}); empty: CPU with all optimisations. The first is the baseline.
+ * @param shard {@code K/N}: only the pairs whose key hashes to K modulo N (0 <= K < N), or null
+ * @param torchDevice {@code cpu} or {@code cuda[:N]} for the reference
  */
 public record RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
-        boolean useTwins, int threads, double noiseFactor, int workers, int timeoutSeconds) {
+        boolean useTwins, int threads, double noiseFactor, int workers, int timeoutSeconds, java.util.List<String> matrix,
+        String shard, String torchDevice) {
 
-    /** In-process, no timeout: what library callers and most tests use. */
+    /** In-process, no timeout, CPU: what library callers and most tests use. */
     public RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
             boolean useTwins, int threads, double noiseFactor) {
         this(corpus, generation, models, configs, out, seed, useTwins, threads, noiseFactor, 0, 0);
+    }
+
+    /** On CPU, unsharded. */
+    public RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
+            boolean useTwins, int threads, double noiseFactor, int workers, int timeoutSeconds) {
+        this(corpus, generation, models, configs, out, seed, useTwins, threads, noiseFactor, workers, timeoutSeconds,
+                java.util.List.of(), null, "cpu");
+    }
+
+    /** The same request writing to another folder. */
+    public RunRequest withOut(Path folder) {
+        return new RunRequest(corpus, generation, models, configs, folder, seed, useTwins, threads, noiseFactor, workers,
+                timeoutSeconds, matrix, shard, torchDevice);
     }
     public RunRequest {
         Objects.requireNonNull(corpus, "corpus");
         Objects.requireNonNull(out, "out");
         models = models == null ? "*" : models;
         configs = configs == null ? "*" : configs;
+        matrix = matrix == null ? java.util.List.of() : java.util.List.copyOf(matrix);
+        torchDevice = torchDevice == null ? "cpu" : torchDevice;
     }
 }

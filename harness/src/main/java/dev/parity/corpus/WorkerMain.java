@@ -23,7 +23,7 @@ public final class WorkerMain {
     public static final String PREFIX = "@@parity ";
 
     /** One pair for a worker: the run request and the pair's key. */
-    public record Task(RunRequest request, String generation, String key) {}
+    public record Task(RunRequest request, String generation, String pair, String placement, String key) {}
 
     private WorkerMain() {}
 
@@ -39,7 +39,7 @@ public final class WorkerMain {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             Task t = json.readValue(line, Task.class);
-            String fault = faults.get(t.key());
+            String fault = faults.get(t.pair());
             if ("crash".equals(fault)) {
                 segfault();
             } else if ("hang".equals(fault)) {
@@ -52,10 +52,11 @@ public final class WorkerMain {
                     throw new IllegalStateException(e.getMessage(), e);
                 }
             });
-            CorpusRun.Pair pair = CorpusRun.select(m, "*", "*").stream().filter(p -> p.key().equals(t.key())).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no pair " + t.key()));
+            CorpusRun.Pair pair = CorpusRun.select(m, "*", "*").stream().filter(p -> p.key().equals(t.pair())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no pair " + t.pair()));
             RunRecord r = CorpusRun.checkPair(t.request(), t.generation(), pair,
-                    CorpusRun.readProvenance(t.request().corpus(), pair.model().name(), t.generation()));
+                    CorpusRun.readProvenance(t.request().corpus(), pair.model().name(), t.generation()),
+                    dev.parity.engine.Placement.parse(t.placement()), t.key());
             protocol.println(PREFIX + json.writeValueAsString(r));
         }
     }

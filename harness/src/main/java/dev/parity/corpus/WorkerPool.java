@@ -123,13 +123,15 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** Checks one pair in a worker; crashes and timeouts become records, never exceptions. */
-    public RunRecord check(RunRequest req, String generation, CorpusRun.Pair pair) throws IOException, InterruptedException {
+    public RunRecord check(RunRequest req, String generation, CorpusRun.Placed placed) throws IOException, InterruptedException {
+        CorpusRun.Pair pair = placed.pair();
         ObjectMapper json = ResultJson.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
         long t0 = System.nanoTime();
         Worker w = acquire();
         String line;
         try {
-            w.stdin.write((json.writeValueAsString(new WorkerMain.Task(req, generation, pair.key())) + "\n")
+            w.stdin.write((json.writeValueAsString(new WorkerMain.Task(req, generation, pair.key(),
+                    placed.placement().label(), placed.key())) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             w.stdin.flush();
             line = req.timeoutSeconds() > 0 ? w.answers.poll(req.timeoutSeconds(), TimeUnit.SECONDS) : w.answers.take();
@@ -139,7 +141,7 @@ public final class WorkerPool implements AutoCloseable {
         if (line == null) {
             discard(w);
             w.process.waitFor(10, TimeUnit.SECONDS);
-            return failure(pair, generation, Outcome.TIMEOUT, "no answer within " + req.timeoutSeconds()
+            return failure(placed, generation, Outcome.TIMEOUT, "no answer within " + req.timeoutSeconds()
                     + " s; worker killed" + tail(w), t0);
         }
         if (line.isEmpty()) {
@@ -148,7 +150,7 @@ public final class WorkerPool implements AutoCloseable {
             discard(w);
             int code = exited ? w.process.exitValue() : -1;
             String how = code > 128 ? "exit " + code + " (signal " + (code - 128) + signalName(code - 128) + ")" : "exit " + code;
-            return failure(pair, generation, Outcome.CRASH, "worker process died: " + how + tail(w), t0);
+            return failure(placed, generation, Outcome.CRASH, "worker process died: " + how + tail(w), t0);
         }
         release(w);
         return json.readValue(line, RunRecord.class);
@@ -188,11 +190,12 @@ public final class WorkerPool implements AutoCloseable {
         return "; stderr: " + String.join(" | ", picked);
     }
 
-    private static RunRecord failure(CorpusRun.Pair p, String generation, Outcome o, String message, long t0) {
-        return new RunRecord(p.key(), p.model().name(), p.config().name(), generation, p.model().family(), p.model().task(),
+    private static RunRecord failure(CorpusRun.Placed placed, String generation, Outcome o, String message, long t0) {
+        CorpusRun.Pair p = placed.pair();
+        return new RunRecord(placed.key(), p.model().name(), p.config().name(), generation, p.model().family(), p.model().task(),
                 o, "failed", null, message, null, null, null, null, null,
                 p.model().expect() == null ? null : p.model().expect().get(p.config().name()), null,
-                (System.nanoTime() - t0) / 1e9, null, null);
+                (System.nanoTime() - t0) / 1e9, null, null, placed.placement().label());
     }
 
     @Override

@@ -69,6 +69,17 @@ public final class OnnxRuntimeEngine implements Engine {
      */
     public static OnnxRuntimeEngine load(Path file, int intraOpThreads, Optimization opt)
             throws BadInputException, EngineFailure {
+        return load(file, intraOpThreads, new Placement("cpu", 0, opt));
+    }
+
+    /**
+     * Loads {@code file} at a placement: CUDA adds ONNX Runtime's CUDA execution provider (CPU takes
+     * the nodes it lacks). A placement this build cannot run is a {@link DeviceUnavailableException}.
+     */
+    public static OnnxRuntimeEngine load(Path file, int intraOpThreads, Placement placement)
+            throws BadInputException, EngineFailure {
+        Devices.requireOnnx(placement);
+        Optimization opt = placement.optimization();
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("ONNX model not found: " + file);
         }
@@ -84,6 +95,9 @@ public final class OnnxRuntimeEngine implements Engine {
             options.setOptimizationLevel(opt.level);
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
+            }
+            if (placement.isCuda()) {
+                options.addCUDA(placement.deviceId());
             }
             session = env.createSession(file.toString(), options);
             List<TensorSpec> in = specs(session.getInputInfo(), "input");

@@ -53,7 +53,11 @@ public final class TorchScriptEngine implements Engine {
      * @param graphOptimizer run TorchScript's profiling graph executor (off: the module as saved)
      * @param intraOpThreads libtorch intra-op threads (process-wide); 0 keeps libtorch's default
      */
-    public record Options(boolean graphOptimizer, int intraOpThreads) {
+    public record Options(boolean graphOptimizer, int intraOpThreads, String device, int deviceId) {
+        public Options(boolean graphOptimizer, int intraOpThreads) {
+            this(graphOptimizer, intraOpThreads, "cpu", 0);
+        }
+
         public static Options defaults() {
             return new Options(false, 0);
         }
@@ -80,13 +84,14 @@ public final class TorchScriptEngine implements Engine {
 
     public static TorchScriptEngine load(Path file, Options options) throws BadInputException, EngineFailure {
         TorchScriptArchive.check(file);
+        Devices.requireTorch(options.device(), options.deviceId());
         Model model = null;
         try {
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
             if (options.intraOpThreads() > 0) {
                 JniUtils.setNumThreads(options.intraOpThreads());
             }
-            model = engine.newModel("reference", Device.cpu());
+            model = engine.newModel("reference", options.device().equals("cuda") ? Device.gpu(options.deviceId()) : Device.cpu());
             model.load(file.toAbsolutePath());
             return new TorchScriptEngine(model, options);
         } catch (IOException | MalformedModelException | RuntimeException e) {

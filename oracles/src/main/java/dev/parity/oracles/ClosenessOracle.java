@@ -77,7 +77,8 @@ public final class ClosenessOracle {
         private double normA;
         private double normB;
         private double maxAbs;
-        private double maxRel;
+        private double relNum;
+        private double relDen = 1;
         private long mismatches;
         private long nonfinite;
         private int worstIndex = -1;
@@ -124,9 +125,10 @@ public final class ClosenessOracle {
                 if (err > maxAbs) {
                     maxAbs = err;
                 }
-                double rel = absA > 0 ? err / absA : (err == 0 ? 0 : Double.POSITIVE_INFINITY);
-                if (rel > maxRel) {
-                    maxRel = rel;
+                // max of err / |a| without a division per element: compare err * den > num * |a|
+                if (err * relDen > relNum * absA) {
+                    relNum = err;
+                    relDen = absA;
                 }
                 if (err > atol + rtol * absA) {
                     mismatches++;
@@ -168,6 +170,7 @@ public final class ClosenessOracle {
             double mean = finite == 0 ? 0 : sumAbs / finite;
             double rmse = finite == 0 ? 0 : Math.sqrt(sumSq / finite);
             double fraction = n == 0 ? 0 : (double) mismatches / n;
+            double maxRel = relDen > 0 ? relNum / relDen : (relNum > 0 ? Double.POSITIVE_INFINITY : 0);
             return new ErrorStats(n, maxAbs, mean, Math.min(histogram.quantile(0.99), maxAbs), maxRel, rmse,
                     cosine, mismatches, fraction, nonfinite);
         }

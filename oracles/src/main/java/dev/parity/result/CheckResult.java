@@ -15,6 +15,7 @@ import java.util.Map;
  * @param mode how verdicts were decided: {@code attribution} (float64 twin) or {@code tolerance}
  * @param accuracy accuracy of both models on labelled data ({@code --dataset}), or null
  * @param attribution the attribution rule in force (attribution mode), or null
+ * @param latency warm latency of both engines on the first case, or null
  * @param engines engine names to versions
  * @param message why the check failed, when it did
  */
@@ -28,11 +29,12 @@ public record CheckResult(
         String message,
         List<CaseResult> cases,
         AccuracyFinding accuracy,
-        AttributionConfig attribution) {
+        AttributionConfig attribution,
+        Latency latency) {
 
     /** A result without accuracy data. */
     public CheckResult(Verdict verdict, String mode, ModelFile torch, ModelFile onnx, Map<String, String> engines,
             long seed, String message, List<CaseResult> cases) {
-        this(verdict, mode, torch, onnx, engines, seed, message, cases, null, null);
+        this(verdict, mode, torch, onnx, engines, seed, message, cases, null, null, null);
     }
 }

@@ -33,6 +33,10 @@ public enum Outcome {
     NUMERIC_DISCREPANCY,
     /** On labelled data the accuracy differs beyond chance. */
     ACCURACY_DISCREPANCY,
+    /** Faithful on the matrix's baseline placement, discrepant on another device (e.g. CUDA vs CPU). */
+    DEVICE_DISCREPANCY,
+    /** Faithful on the baseline placement, discrepant at another ONNX Runtime optimisation level. */
+    OPTIMIZATION_DISCREPANCY,
     /** Everything agrees. */
     FAITHFUL;
 

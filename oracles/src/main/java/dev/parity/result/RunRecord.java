@@ -14,8 +14,10 @@ package dev.parity.result;
  * @param expected the verdict the manifest records as known for this configuration, or null
  * @param repro folder (relative to the run folder) holding the inputs of non-faithful cases
  * @param seconds wall time of this pair
+ * @param placement the ONNX placement ({@code cpu}, {@code cuda:0}, {@code cpu:opt=disabled});
+ *     matrix runs suffix the key with {@code #placement}
  */
 public record RunRecord(String key, String model, String config, String generation, String family, String task,
         Outcome outcome, String verdict, String mode, String message, Double worstRatio, Double accuracyDelta,
         Double accuracyP, Double torchMs, Double onnxMs, String expected, String repro, double seconds,
-        ExportRecord export, CheckResult check) {}
+        ExportRecord export, CheckResult check, String placement) {}

@@ -57,6 +57,12 @@ public final class ConsoleReport {
             }
             sb.append(t.render()).append('\n');
         }
+        if (r.latency() != null) {
+            var l = r.latency();
+            sb.append(String.format(Locale.ROOT, "latency (median of %d warm runs, min..max): torch %.3f ms (%.3f..%.3f), "
+                    + "onnx %.3f ms (%.3f..%.3f); onnx/torch %.2fx%n%n", l.runs(), l.torchMedianMs(), l.torchMinMs(),
+                    l.torchMaxMs(), l.onnxMedianMs(), l.onnxMinMs(), l.onnxMaxMs(), l.ratio()));
+        }
         if (r.accuracy() != null) {
             AccuracyFinding a = r.accuracy();
             sb.append(String.format(Locale.ROOT,

@@ -16,7 +16,7 @@ final class Records {
     static RunRecord rec(String model, String config, Outcome o, Double ratio) {
         return new RunRecord(model + "/" + config, model, config, "g", "family", "task", o, o.label(), "attribution",
                 o.isProblem() ? "message with <html> & | pipes" : null, ratio, null, null, 1.0, 0.5, null, null, 0.25, null,
-                null);
+                null, "cpu");
     }
 
     static Path folder(Path dir, String generation, List<RunRecord> recs) throws IOException {

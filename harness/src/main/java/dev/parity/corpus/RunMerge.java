@@ -1,0 +1,121 @@
+package dev.parity.corpus;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.parity.check.BadInputException;
+import dev.parity.result.ResultJson;
+import dev.parity.result.RunRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Merges the run folders of a sharded run into one: the union of their records (a key found twice
+ * must agree, else it is an error), ordered as an unsharded run orders them (manifest order, the
+ * baseline placement first), the shards' reproduction inputs and crash reports, and a run.json that
+ * names the shards, the earliest start and the latest end.
+ */
+public final class RunMerge {
+    private RunMerge() {}
+
+    /** The merged records. */
+    public record Result(List<RunRecord> records) {}
+
+    public static Result merge(List<Path> shards, Path out) throws IOException, BadInputException {
+        if (Files.exists(out.resolve(CorpusRun.RESULTS))) {
+            throw new BadInputException(out + " already holds a run; merge into an empty folder");
+        }
+        Map<String, RunRecord> byKey = new LinkedHashMap<>();
+        List<Map<String, Object>> infos = new ArrayList<>();
+        for (Path s : shards) {
+            Path results = s.resolve(CorpusRun.RESULTS);
+            if (!Files.isRegularFile(results)) {
+                throw new BadInputException("not a run folder (no " + CorpusRun.RESULTS + "): " + s);
+            }
+            for (RunRecord r : CorpusRun.recover(results).values()) {
+                RunRecord prev = byKey.putIfAbsent(r.key(), r);
+                if (prev != null && prev.outcome() != r.outcome()) {
+                    throw new BadInputException("shards disagree on " + r.key() + ": " + prev.outcome().label() + " vs "
+                            + r.outcome().label());
+                }
+            }
+            Path rj = s.resolve(CorpusRun.RUN_JSON);
+            if (Files.isRegularFile(rj)) {
+                infos.add(ResultJson.mapper().readValue(rj.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {}));
+            }
+        }
+        List<RunRecord> records = new ArrayList<>(byKey.values());
+        Map<String, Integer> order = order(infos);
+        records.sort(Comparator.comparingInt((RunRecord r) -> order.getOrDefault(r.key(), Integer.MAX_VALUE))
+                .thenComparing(RunRecord::key));
+        Files.createDirectories(out);
+        ObjectMapper line = ResultJson.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
+        StringBuilder sb = new StringBuilder();
+        for (RunRecord r : records) {
+            sb.append(line.writeValueAsString(r)).append('\n');
+        }
+        Files.writeString(out.resolve(CorpusRun.RESULTS), sb, StandardCharsets.UTF_8);
+        for (Path s : shards) {
+            for (String sub : List.of("repro", "crashes")) {
+                copyTree(s.resolve(sub), out.resolve(sub));
+            }
+        }
+        Map<String, Object> info = new LinkedHashMap<>(infos.isEmpty() ? Map.of() : infos.get(0));
+        info.remove("shard");
+        info.remove("resumed");
+        info.put("merged_from", shards.stream().map(Path::toString).toList());
+        info.put("started", infos.stream().map(i -> String.valueOf(i.get("started"))).min(String::compareTo).orElse(null));
+        info.put("finished", infos.stream().map(i -> String.valueOf(i.get("finished"))).max(String::compareTo).orElse(null));
+        info.put("pairs", records.size());
+        info.put("counts", CorpusRun.counts(records));
+        ResultJson.write(info, out.resolve(CorpusRun.RUN_JSON));
+        return new Result(records);
+    }
+
+    /** Position of every key in an unsharded run of the shards' request, when the corpus is at hand. */
+    private static Map<String, Integer> order(List<Map<String, Object>> infos) {
+        Map<String, Integer> order = new LinkedHashMap<>();
+        if (infos.isEmpty() || !(infos.get(0).get("request") instanceof Map)) {
+            return order;
+        }
+        try {
+            RunRequest req = ResultJson.mapper().convertValue(infos.get(0).get("request"), RunRequest.class);
+            Manifest m = ManifestLoader.load(req.corpus());
+            List<dev.parity.engine.Placement> placements = CorpusRun.placements(req);
+            int i = 0;
+            for (dev.parity.engine.Placement pl : placements) {
+                for (CorpusRun.Pair p : CorpusRun.select(m, req.models(), req.configs())) {
+                    order.put(CorpusRun.key(p, pl, placements), i++);
+                }
+            }
+        } catch (BadInputException | IllegalArgumentException e) {
+            // no corpus here: keys sort alphabetically
+        }
+        return order;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
