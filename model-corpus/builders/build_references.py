@@ -8,7 +8,6 @@ Re-running changes the weights only if zoo.py changes: seeds are fixed per model
 """
 import argparse
 import copy
-import hashlib
 import json
 import os
 import sys
@@ -23,9 +22,6 @@ import zoo  # noqa: E402
 CORPUS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def rel(path):
@@ -106,7 +102,7 @@ def build(name, desc, digits):
         cfg["name"] = c
         entry["configs"].append(cfg)
     entry["problems"] = problems
-    entry["sha256"] = {v: sha256(os.path.join(CORPUS, v)) for v in entry["references"].values()}
+    entry["sha256"] = {v: zoo.sha256(os.path.join(CORPUS, v)) for v in entry["references"].values()}
     return entry
 
 
@@ -135,7 +131,7 @@ def main():
         models.append(build(name, desc, digits))
     manifest = {"format": 1, "reference_generation": a.generation,
                 "reference_torch": torch.__version__,
-                "datasets": {"digits_test": {"path": rel(ds), "sha256": sha256(ds),
+                "datasets": {"digits_test": {"path": rel(ds), "sha256": zoo.sha256(ds),
                                              "source": "sklearn.datasets.load_digits, 540 held-out images",
                                              "inputs": ["x"], "labels": "labels"}},
                 "models": models}

@@ -9,7 +9,6 @@ models/<name>/exports/<generation>/<config>.onnx and provenance.json. An exporte
 checker failure is recorded in provenance as a result, not raised.
 """
 import argparse
-import hashlib
 import io
 import json
 import os
@@ -26,9 +25,6 @@ import zoo  # noqa: E402
 CORPUS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def load_eager(name):
@@ -70,7 +66,7 @@ def export_one(name, desc, cname, cfg, edir):
         except Exception as e:
             rec["status"] = "checker-failure"
             rec["message"] = (type(e).__name__ + ": " + str(e)).strip().splitlines()[0][:400]
-        rec["sha256"] = sha256(out)
+        rec["sha256"] = zoo.sha256(out)
         rec["bytes"] = os.path.getsize(out)
     elif os.path.exists(out):
         os.remove(out)

@@ -4,6 +4,7 @@ Imported by build_references.py (run once, with the host's torch 1.13.1: fixes t
 export.py (run under each converter generation: exports those same weights). Must import under
 torch 1.13 (Python 3.11) and torch 2.6 (Python 3.13).
 """
+import hashlib
 import zlib
 
 import torch
@@ -518,6 +519,12 @@ CONFIGS = {
     # real pairing when their TorchScript comes from torch.jit.script.
     "opset13-scripted": dict(opset=13, fold=True, dynamic=True, reference="scripted", same_onnx_as="opset13"),
 }
+
+
+def sha256(path):
+    """Hex sha256 of a file, as the manifest and the provenance record it."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def seed_of(name):

@@ -52,6 +52,7 @@ public final class OnnxRuntimeEngine implements Engine {
     private final OrtSession session;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
+    private final Staging staging = new Staging();
 
     private OnnxRuntimeEngine(OrtEnvironment env, OrtSession.SessionOptions options, OrtSession session,
             List<TensorSpec> inputs, List<TensorSpec> outputs) {
@@ -206,7 +207,7 @@ public final class OnnxRuntimeEngine implements Engine {
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
             for (int i = 0; i < values.size(); i++) {
-                feed.put(inputs.get(i).name(), toOnnx(values.get(i)));
+                feed.put(inputs.get(i).name(), toOnnx(i, values.get(i)));
             }
             try (OrtSession.Result result = session.run(feed)) {
                 List<Tensor> out = new ArrayList<>();
@@ -222,16 +223,18 @@ public final class OnnxRuntimeEngine implements Engine {
         }
     }
 
-    private OnnxTensor toOnnx(Tensor t) throws OrtException {
+    /** Wraps the staged direct copy of {@code t} (ONNX Runtime reads direct buffers in place). */
+    private OnnxTensor toOnnx(int slot, Tensor t) throws OrtException {
         long[] shape = t.shape();
+        ByteBuffer b = staging.fill(slot, t);
         switch (t.dtype()) {
-            case FLOAT32: return OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), shape);
-            case FLOAT64: return OnnxTensor.createTensor(env, DoubleBuffer.wrap(t.doubles()), shape);
-            case INT64: return OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), shape);
-            case INT32: return OnnxTensor.createTensor(env, IntBuffer.wrap(t.ints()), shape);
-            case UINT8: return OnnxTensor.createTensor(env, ByteBuffer.wrap(t.bytes()), shape, OnnxJavaType.UINT8);
-            case BOOL: return OnnxTensor.createTensor(env, ByteBuffer.wrap(t.bytes()), shape, OnnxJavaType.BOOL);
-            default: return OnnxTensor.createTensor(env, ByteBuffer.wrap(t.bytes()), shape, OnnxJavaType.INT8);
+            case FLOAT32: return OnnxTensor.createTensor(env, b.asFloatBuffer(), shape);
+            case FLOAT64: return OnnxTensor.createTensor(env, b.asDoubleBuffer(), shape);
+            case INT64: return OnnxTensor.createTensor(env, b.asLongBuffer(), shape);
+            case INT32: return OnnxTensor.createTensor(env, b.asIntBuffer(), shape);
+            case UINT8: return OnnxTensor.createTensor(env, b, shape, OnnxJavaType.UINT8);
+            case BOOL: return OnnxTensor.createTensor(env, b, shape, OnnxJavaType.BOOL);
+            default: return OnnxTensor.createTensor(env, b, shape, OnnxJavaType.INT8);
         }
     }
 

@@ -75,6 +75,7 @@ public final class TorchScriptEngine implements Engine {
     private final Model model;
     private final PtSymbolBlock block;
     private final Options options;
+    private final Staging staging = new Staging();
 
     private TorchScriptEngine(Model model, Options options) {
         this.model = model;
@@ -125,7 +126,7 @@ public final class TorchScriptEngine implements Engine {
             IValue result = null;
             try {
                 for (int i = 0; i < args.length; i++) {
-                    args[i] = IValue.from((PtNDArray) toNd(scope, inputs.get(i)));
+                    args[i] = IValue.from((PtNDArray) toNd(scope, staging.fill(i, inputs.get(i)), inputs.get(i)));
                 }
                 JniUtils.setGraphExecutorOptimize(options.graphOptimizer());
                 result = block.forward(args);
@@ -169,16 +170,17 @@ public final class TorchScriptEngine implements Engine {
         return EngineFailure.firstLine(message);
     }
 
-    private static NDArray toNd(NDManager m, Tensor t) {
+    /** An array over the staged direct copy of {@code t}. */
+    private static NDArray toNd(NDManager m, ByteBuffer staged, Tensor t) {
         Shape shape = new Shape(t.shape());
         switch (t.dtype()) {
-            case FLOAT32: return m.create(FloatBuffer.wrap(t.floats()), shape, DataType.FLOAT32);
-            case FLOAT64: return m.create(DoubleBuffer.wrap(t.doubles()), shape, DataType.FLOAT64);
-            case INT64: return m.create(LongBuffer.wrap(t.longs()), shape, DataType.INT64);
-            case INT32: return m.create(IntBuffer.wrap(t.ints()), shape, DataType.INT32);
-            case UINT8: return m.create(ByteBuffer.wrap(t.bytes()), shape, DataType.UINT8);
-            case BOOL: return m.create(ByteBuffer.wrap(t.bytes()), shape, DataType.BOOLEAN);
-            default: return m.create(ByteBuffer.wrap(t.bytes()), shape, DataType.INT8);
+            case FLOAT32: return m.create(staged, shape, DataType.FLOAT32);
+            case FLOAT64: return m.create(staged, shape, DataType.FLOAT64);
+            case INT64: return m.create(staged, shape, DataType.INT64);
+            case INT32: return m.create(staged, shape, DataType.INT32);
+            case UINT8: return m.create(staged, shape, DataType.UINT8);
+            case BOOL: return m.create(staged, shape, DataType.BOOLEAN);
+            default: return m.create(staged, shape, DataType.INT8);
         }
     }
 

@@ -154,13 +154,7 @@ public final class Npy {
         out.write(new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >>> 8)});
         out.write(header.getBytes(StandardCharsets.ISO_8859_1));
         ByteBuffer buf = ByteBuffer.allocate(t.size() * t.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        switch (t.dtype()) {
-            case FLOAT32: buf.asFloatBuffer().put(t.floats()); break;
-            case FLOAT64: buf.asDoubleBuffer().put(t.doubles()); break;
-            case INT64: buf.asLongBuffer().put(t.longs()); break;
-            case INT32: buf.asIntBuffer().put(t.ints()); break;
-            default: buf.put(t.bytes()); break;
-        }
+        t.writeTo(buf);
         out.write(buf.array());
     }
 

@@ -16,6 +16,27 @@ public final class ErrorHistogram {
     private final int[] counts = new int[BUCKETS];
     private long total;
 
+    /** The bucket array, for single-pass loops that increment it directly (see ClosenessOracle). */
+    int[] buckets() {
+        return counts;
+    }
+
+    /** Adds counts recorded into a separate bucket array of the same layout. */
+    void merge(int[] other, long n) {
+        for (int i = 0; i < BUCKETS; i++) {
+            counts[i] += other[i];
+        }
+        total += n;
+    }
+
+    void addTotal(long n) {
+        total += n;
+    }
+
+    static int[] newBuckets() {
+        return new int[BUCKETS];
+    }
+
     /** Records a non-negative magnitude; NaN and negative values are ignored. */
     public void record(double magnitude) {
         if (!(magnitude >= 0)) {

@@ -128,6 +128,17 @@ public final class Tensor {
         return out;
     }
 
+    /** Writes the elements into {@code out} at its position, in {@code out}'s byte order. */
+    public void writeTo(java.nio.ByteBuffer out) {
+        switch (dtype) {
+            case FLOAT32: out.asFloatBuffer().put((float[]) data); break;
+            case FLOAT64: out.asDoubleBuffer().put((double[]) data); break;
+            case INT64: out.asLongBuffer().put((long[]) data); break;
+            case INT32: out.asIntBuffer().put((int[]) data); break;
+            default: out.duplicate().put((byte[]) data); break;
+        }
+    }
+
     /** Row-major multi-index of flat position {@code flat}. */
     public static long[] unravel(long flat, long[] shape) {
         long[] idx = new long[shape.length];
