@@ -53,7 +53,12 @@ def train_digits(model, x, y):
     return model.eval()
 
 
-def build(name, desc, digits):
+# Probes of the two largest real architectures (4 MB together) are built only with --all-probes,
+# to keep the committed corpus small.
+LARGE = {"efficientnet_b0", "mobilenet_v3_small"}
+
+
+def build(name, desc, digits, all_probes=False):
     mdir = os.path.join(CORPUS, "models", name)
     os.makedirs(mdir, exist_ok=True)
     model = zoo.make_model(name)
@@ -97,12 +102,26 @@ def build(name, desc, digits):
                 entry["references"]["scripted64"] = rel(path)
             except Exception as e:
                 problems.append("scripting: " + str(e).splitlines()[0])
+    try:
+        import probe
+        if name in LARGE and not all_probes:
+            raise StopIteration
+        normal, names = probe.save_probe(copy.deepcopy(model), args32, mdir, args64)
+        entry["probe"] = {"torch": rel(os.path.join(mdir, "probe.pt")), "torch64": rel(os.path.join(mdir, "probe64.pt")),
+                          "spec": rel(os.path.join(mdir, "probe.json")), "boundaries": len(names)}
+    except StopIteration:
+        for f in ("probe.pt", "probe64.pt", "probe.json"):
+            if os.path.exists(os.path.join(mdir, f)):
+                os.remove(os.path.join(mdir, f))
+    except Exception as e:  # a model whose probe cannot be traced is reported, not fatal
+        problems.append("probe: " + str(e).splitlines()[0])
     for c in desc["configs"]:
         cfg = dict(zoo.CONFIGS[c])
         cfg["name"] = c
         entry["configs"].append(cfg)
     entry["problems"] = problems
-    entry["sha256"] = {v: zoo.sha256(os.path.join(CORPUS, v)) for v in entry["references"].values()}
+    pinned = list(entry["references"].values()) + ([entry["probe"]["torch"], entry["probe"]["torch64"]] if "probe" in entry else [])
+    entry["sha256"] = {v: zoo.sha256(os.path.join(CORPUS, v)) for v in pinned}
     return entry
 
 
@@ -111,6 +130,7 @@ def main():
     ap.add_argument("--only", nargs="*")
     # Named after the Debian package version: bookworm's python3-torch 1.13.1 reports 1.13.0a0.
     ap.add_argument("--generation", default="torch-1.13.1")
+    ap.add_argument("--all-probes", action="store_true", help="also probe the largest architectures")
     a = ap.parse_args()
     torch.set_num_threads(1)
     digits = digits_split()
@@ -128,7 +148,7 @@ def main():
                 models.append(old[name])
             continue
         print("reference:", name, file=sys.stderr)
-        models.append(build(name, desc, digits))
+        models.append(build(name, desc, digits, a.all_probes))
     manifest = {"format": 1, "reference_generation": a.generation,
                 "reference_torch": torch.__version__,
                 "datasets": {"digits_test": {"path": rel(ds), "sha256": zoo.sha256(ds),

@@ -40,6 +40,8 @@ import java.util.Objects;
  * @param latencyRuns timed warm runs of each engine for the latency record (0: none)
  * @param placement device and optimisation level of the ONNX side (its optimisation wins over
  *     {@code onnxOptimization})
+ * @param localize the reference's probe ({@code probe.pt}, with probe64.pt and probe.json beside it):
+ *     a discrepant check names its first divergent module; null: no localization
  */
 public record CheckRequest(
         Path torch,
@@ -60,7 +62,8 @@ public record CheckRequest(
         double alpha,
         Path saveInputsDir,
         int latencyRuns,
-        Placement placement) {
+        Placement placement,
+        Path localize) {
 
     public static final long DEFAULT_SEED = 0;
 
@@ -107,6 +110,7 @@ public record CheckRequest(
         private Path saveInputsDir;
         private int latencyRuns = 5;
         private Placement placement;
+        private Path localize;
 
         private Builder(Path torch, Path onnx) {
             this.torch = torch;
@@ -189,6 +193,11 @@ public record CheckRequest(
             return this;
         }
 
+        public Builder optLocalize(Path probe) {
+            this.localize = probe;
+            return this;
+        }
+
         public Builder optPlacement(Placement placement) {
             this.placement = placement;
             return this;
@@ -203,7 +212,7 @@ public record CheckRequest(
             return new CheckRequest(torch, onnx, seed, overrides, inputsFile, symbolicSizes, tolerances,
                     torchOptions, onnxThreads, onnxOptimization, reference64, dataset, logits, attribution,
                     noiseFactor, alpha, saveInputsDir, latencyRuns,
-                    placement != null ? placement : new Placement("cpu", 0, onnxOptimization));
+                    placement != null ? placement : new Placement("cpu", 0, onnxOptimization), localize);
         }
     }
 }

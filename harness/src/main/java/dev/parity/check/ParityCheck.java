@@ -96,14 +96,19 @@ public final class ParityCheck {
                 if (accuracy != null && accuracy.discrepant()) {
                     overall = Verdict.ACCURACY_DISCREPANT;
                 }
+                dev.parity.result.Localization where = null;
+                if (req.localize() != null && (overall == Verdict.DISCREPANT || overall == Verdict.ACCURACY_DISCREPANT)) {
+                    where = dev.parity.localize.Localizer.localize(dev.parity.localize.Localizer.Probe.beside(req.localize()),
+                            req.onnx(), cases.get(worstCase(judged)), req.attribution(), req.onnxThreads());
+                }
                 String message = overall == Verdict.FAILED ? judged.stream().filter(c -> c.verdict() == Verdict.FAILED)
                         .map(CaseResult::message).findFirst().orElse(null) : null;
                 return new CheckResult(overall, mode, torchFile, onnxFile, engines, req.seed(), message, judged,
-                        accuracy, rule, latency);
+                        accuracy, rule, latency, where);
             }
         } catch (EngineFailure e) {
             return new CheckResult(Verdict.FAILED, mode, torchFile, onnxFile, engines, req.seed(), e.describe(),
-                    List.of(), null, rule, null);
+                    List.of(), null, rule, null, null);
         }
     }
 
@@ -239,6 +244,25 @@ public final class ParityCheck {
             findings.add(f);
         }
         return findings;
+    }
+
+    /** The case whose discrepant output has the largest attribution ratio (else the first discrepant one). */
+    static int worstCase(List<CaseResult> judged) {
+        int best = 0;
+        double bestRatio = -1;
+        for (CaseResult c : judged) {
+            for (OutputFinding f : c.outputs()) {
+                if (f.verdict() != Verdict.DISCREPANT) {
+                    continue;
+                }
+                double r = f.attribution() == null ? 0 : f.attribution().ratio();
+                if (r > bestRatio) {
+                    bestRatio = r;
+                    best = c.index();
+                }
+            }
+        }
+        return best;
     }
 
     /** Warm latency: one untimed call per engine, then {@code runs} timed calls each, interleaved. */

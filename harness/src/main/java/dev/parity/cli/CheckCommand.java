@@ -110,6 +110,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Where libtorch runs the reference (CUDA needs a CUDA libtorch) (default: ${DEFAULT-VALUE}).")
     String torchDevice;
 
+    @Option(names = "--localize", paramLabel = "PROBE.pt",
+            description = "On a discrepancy, name the first divergent module, using this probe of the reference "
+                    + "(probe64.pt and probe.json beside it; made by model-corpus/builders/probe.py).")
+    Path localize;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the whole result as JSON.")
     Path json;
 
@@ -178,7 +183,7 @@ public final class CheckCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--inputs and --input exclude each other");
         }
         b.optInputsFile(inputsFile);
-        b.optReference64(reference64).optDataset(dataset);
+        b.optReference64(reference64).optDataset(dataset).optLocalize(localize);
         logits.forEach(b::optLogits);
         try {
             b.optAttribution(new AttributionConfig(attributionRatio, attributionFloor)).optNoiseFactor(noiseFactor)

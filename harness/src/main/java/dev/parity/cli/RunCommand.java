@@ -83,6 +83,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Only this deterministic share of the pairs (0 <= K < N; assignment by a hash of model/config).")
     String shard;
 
+    @Option(names = "--localize", description = "Name the first divergent module of every discrepant pair whose model has a probe.")
+    boolean localize;
+
     @Option(names = "--resume", paramLabel = "RUN_DIR",
             description = "Finish an interrupted run: finished pairs are kept, the rest run with the run's own settings.")
     Path resume;
@@ -119,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
             dev.parity.corpus.Shard.parse(shard);
         }
         RunRequest req = new RunRequest(corpusDir, generation, models, configs, folder, seed, !toleranceMode, threads,
-                noiseFactor, workers, timeout, placements, shard, torchDevice);
+                noiseFactor, workers, timeout, placements, shard, torchDevice, localize);
         ProgressBar[] bar = new ProgressBar[1];
         boolean terminal = System.console() != null;
         int[] count = new int[2];

@@ -119,8 +119,7 @@ public final class CorpusRun {
             throw new BadInputException("--resume: " + rj + " records no request to resume");
         }
         RunRequest req = ResultJson.mapper().treeToValue(stored, RunRequest.class);
-        return execute(new RunRequest(req.corpus(), req.generation(), req.models(), req.configs(), folder, req.seed(),
-                req.useTwins(), req.threads(), req.noiseFactor(), req.workers(), req.timeoutSeconds()), listener, true);
+        return execute(req.withOut(folder), listener, true);
     }
 
     private static RunSummary execute(RunRequest req, RunListener listener, boolean resume)
@@ -401,6 +400,9 @@ public final class CorpusRun {
         }
         if (e.dataset() != null) {
             b.optDataset(req.corpus().resolve(e.dataset()));
+        }
+        if (req.localize() && e.probe() != null && c.reference().equals("traced")) {
+            b.optLocalize(req.corpus().resolve(e.probe().torch()));
         }
         for (Manifest.InputEntry in : e.inputs()) {
             if (in.low() != null && in.high() != null) {

@@ -25,6 +25,10 @@ public record Manifest(int format, String referenceGeneration, Map<String, Datas
     public record InputEntry(String name, String dtype, List<Long> shape, Map<String, String> symbolic, Double low,
             Double high) {}
 
+    /** The reference's probe for localization, paths relative to the corpus. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ProbeEntry(String torch, String torch64, String spec, int boundaries) {}
+
     /** One converter configuration; {@code sameOnnxAs} reuses another configuration's file. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ConfigEntry(String name, int opset, boolean fold, boolean dynamic, String reference,
@@ -39,7 +43,7 @@ public record Manifest(int format, String referenceGeneration, Map<String, Datas
     public record ModelEntry(String name, String family, String task, String notes, String builder, long seed,
             String mode, List<InputEntry> inputs, List<String> outputs, Map<String, String> references,
             List<ConfigEntry> configs, Map<String, String> expect, String dataset, List<String> problems,
-            Map<String, String> sha256) {
+            Map<String, String> sha256, ProbeEntry probe) {
 
         public ConfigEntry config(String name) {
             return configs.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);

@@ -19,10 +19,11 @@ import java.util.Objects;
  *     {@code onnx:cpu:opt=disabled}); empty: CPU with all optimisations. The first is the baseline.
  * @param shard {@code K/N}: only the pairs whose key hashes to K modulo N (0 <= K < N), or null
  * @param torchDevice {@code cpu} or {@code cuda[:N]} for the reference
+ * @param localize name the first divergent module of discrepant pairs whose model has a probe
  */
 public record RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
         boolean useTwins, int threads, double noiseFactor, int workers, int timeoutSeconds, java.util.List<String> matrix,
-        String shard, String torchDevice) {
+        String shard, String torchDevice, boolean localize) {
 
     /** In-process, no timeout, CPU: what library callers and most tests use. */
     public RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
@@ -34,13 +35,13 @@ public record RunRequest(Path corpus, String generation, String models, String c
     public RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
             boolean useTwins, int threads, double noiseFactor, int workers, int timeoutSeconds) {
         this(corpus, generation, models, configs, out, seed, useTwins, threads, noiseFactor, workers, timeoutSeconds,
-                java.util.List.of(), null, "cpu");
+                java.util.List.of(), null, "cpu", false);
     }
 
     /** The same request writing to another folder. */
     public RunRequest withOut(Path folder) {
         return new RunRequest(corpus, generation, models, configs, folder, seed, useTwins, threads, noiseFactor, workers,
-                timeoutSeconds, matrix, shard, torchDevice);
+                timeoutSeconds, matrix, shard, torchDevice, localize);
     }
     public RunRequest {
         Objects.requireNonNull(corpus, "corpus");

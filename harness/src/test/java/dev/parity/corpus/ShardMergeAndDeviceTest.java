@@ -90,7 +90,7 @@ class ShardMergeAndDeviceTest {
     @Test
     void cpuRowsOfTheMatrixSeparateOptimisationInducedDiscrepancies(@TempDir Path dir) throws Exception {
         List<RunRecord> recs = CorpusRun.run(new RunRequest(corpus(), null, "mlp,avgpool_ceil", "opset13", dir, 0, true, 1,
-                8, 0, 0, List.of("onnx:cpu:opt=disabled", "onnx:cpu"), null, "cpu"), RunListener.NONE).records();
+                8, 0, 0, List.of("onnx:cpu:opt=disabled", "onnx:cpu"), null, "cpu", false), RunListener.NONE).records();
         assertEquals(List.of("mlp/opset13#cpu:opt=disabled", "avgpool_ceil/opset13#cpu:opt=disabled", "mlp/opset13#cpu",
                 "avgpool_ceil/opset13#cpu"), recs.stream().map(RunRecord::key).toList());
         assertEquals(Outcome.FAITHFUL, recs.get(1).outcome(), "run as written, the export is faithful");

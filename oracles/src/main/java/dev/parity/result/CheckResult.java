@@ -16,6 +16,7 @@ import java.util.Map;
  * @param accuracy accuracy of both models on labelled data ({@code --dataset}), or null
  * @param attribution the attribution rule in force (attribution mode), or null
  * @param latency warm latency of both engines on the first case, or null
+ * @param localization the first divergent module ({@code --localize}, discrepant checks only), or null
  * @param engines engine names to versions
  * @param message why the check failed, when it did
  */
@@ -30,11 +31,12 @@ public record CheckResult(
         List<CaseResult> cases,
         AccuracyFinding accuracy,
         AttributionConfig attribution,
-        Latency latency) {
+        Latency latency,
+        Localization localization) {
 
     /** A result without accuracy data. */
     public CheckResult(Verdict verdict, String mode, ModelFile torch, ModelFile onnx, Map<String, String> engines,
             long seed, String message, List<CaseResult> cases) {
-        this(verdict, mode, torch, onnx, engines, seed, message, cases, null, null, null);
+        this(verdict, mode, torch, onnx, engines, seed, message, cases, null, null, null, null);
     }
 }

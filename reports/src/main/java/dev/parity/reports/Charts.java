@@ -88,6 +88,24 @@ public final class Charts {
         return svg(chart, width, height);
     }
 
+    /** log10 of the attribution ratio at each mapped module boundary, in order; the culprit stands out. */
+    public static String ratioAlongDepth(List<dev.parity.result.Localization.Boundary> bounds, int width, int height) {
+        DefaultCategoryDataset ds = new DefaultCategoryDataset();
+        for (var b : bounds) {
+            if (b.mapped() && b.ratio() != null) {
+                ds.addValue(Math.log10(Math.max(b.ratio(), 1e-3)), "log10 ratio", b.module());
+            }
+        }
+        JFreeChart chart = ChartFactory.createLineChart(null, "module boundary", "log10(attribution ratio)", ds,
+                PlotOrientation.VERTICAL, false, false, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        plot.getRenderer().setSeriesPaint(0, BAD);
+        plot.getRenderer().setSeriesStroke(0, new BasicStroke(2f));
+        plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+        style(chart);
+        return svg(chart, width, height);
+    }
+
     /** Lines of faithful and problem pair counts over the last runs, oldest first. */
     public static String trend(List<String> labels, List<Integer> faithful, List<Integer> problems, int width, int height) {
         DefaultCategoryDataset ds = new DefaultCategoryDataset();

@@ -71,6 +71,18 @@ public final class ConsoleReport {
                     a.samples(), a.torchAccuracy(), a.onnxAccuracy(), a.delta(), a.deltaLow(), a.deltaHigh(),
                     a.torchOnlyCorrect(), a.onnxOnlyCorrect(), a.pValue()));
         }
+        if (r.localization() != null) {
+            var l = r.localization();
+            sb.append("localization (case ").append(l.caseIndex()).append("): ").append(l.message());
+            if (l.module() != null) {
+                sb.append(String.format(Locale.ROOT, "; attribution ratio %s before it, %s at it",
+                        num(l.ratioBefore() == null ? 0 : l.ratioBefore()), num(l.ratioAfter() == null ? 0 : l.ratioAfter())));
+            }
+            if (!l.unmapped().isEmpty()) {
+                sb.append("; unmapped: ").append(String.join(", ", l.unmapped()));
+            }
+            sb.append("\n\n");
+        }
         sb.append(verdictLine(r)).append('\n');
         return sb.toString();
     }

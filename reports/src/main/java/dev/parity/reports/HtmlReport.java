@@ -237,6 +237,20 @@ public final class HtmlReport {
                 sb.append("</div>\n");
             }
         }
+        if (c.localization() != null) {
+            var l = c.localization();
+            sb.append("<p><b>Localization</b> (case #").append(l.caseIndex()).append("): ").append(esc(l.message()));
+            if (l.module() != null) {
+                sb.append("; attribution ratio ").append(esc(num(l.ratioBefore()))).append(" before it, ")
+                        .append(esc(num(l.ratioAfter()))).append(" at it");
+            }
+            sb.append(".</p>\n");
+            if (!l.boundaries().isEmpty()) {
+                sb.append("<div class=\"charts\"><figure>").append(Charts.ratioAlongDepth(l.boundaries(), 900, 260))
+                        .append("<figcaption>Attribution ratio at each module boundary, in the order modules finish "
+                                + "(unmapped boundaries omitted)</figcaption></figure></div>\n");
+            }
+        }
         if (c.accuracy() != null) {
             AccuracyFinding a = c.accuracy();
             sb.append(String.format(Locale.ROOT, "<p>Accuracy on %d labelled samples: torch %.4f, onnx %.4f (delta %+.4f, "
