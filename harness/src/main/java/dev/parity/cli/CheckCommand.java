@@ -164,14 +164,12 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** Validates every flag before any model is loaded. */
     CheckRequest toRequest() {
-        String[] td = torchDevice.trim().toLowerCase(java.util.Locale.ROOT).split(":");
-        if (!td[0].equals("cpu") && !td[0].equals("cuda") || td.length > 2 || (td.length == 2 && !td[1].matches("\\d+"))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--torch-device '" + torchDevice
-                    + "' is not cpu or cuda[:N]");
+        CheckRequest.Builder b = CheckRequest.builder(torch, onnx).optSeed(seed).optOnnxThreads(threads);
+        try {
+            b.optTorchOptions(TorchScriptEngine.Options.forDevice(graphOptimizer, threads, torchDevice));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--torch-device: " + e.getMessage());
         }
-        CheckRequest.Builder b = CheckRequest.builder(torch, onnx).optSeed(seed).optOnnxThreads(threads)
-                .optTorchOptions(new TorchScriptEngine.Options(graphOptimizer, threads, td[0],
-                        td.length > 1 ? Integer.parseInt(td[1]) : 0));
         for (String text : inputs) {
             try {
                 b.optInput(InputOverride.parse(text));

@@ -139,8 +139,13 @@ public final class CorpusRun {
             pairs.removeIf(p -> !shard.owns(p.key()));
         }
         List<Placement> placements = placements(req);
-        String[] td = req.torchDevice().split(":");
-        Devices.requireTorch(td[0], td.length > 1 ? Integer.parseInt(td[1]) : 0);
+        TorchScriptEngine.Options torchOptions;
+        try {
+            torchOptions = TorchScriptEngine.Options.forDevice(false, req.threads(), req.torchDevice());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--torch-device: " + e.getMessage(), e);
+        }
+        Devices.requireTorch(torchOptions.device(), torchOptions.deviceId());
         List<Placed> placed = new ArrayList<>();
         for (Placement pl : placements) {
             for (Pair p : pairs) {
@@ -391,10 +396,8 @@ public final class CorpusRun {
         String repro = "repro/" + key.replace('/', '_').replace('#', '@').replace(':', '-');
         CheckRequest.Builder b = CheckRequest.builder(req.corpus().resolve(e.references().get(c.reference())), onnx)
                 .optSeed(req.seed()).optOnnxThreads(req.threads())
-                .optTorchOptions(new TorchScriptEngine.Options(false, req.threads()))
+                .optTorchOptions(TorchScriptEngine.Options.forDevice(false, req.threads(), req.torchDevice()))
                 .optSaveInputs(req.out().resolve(repro)).optNoiseFactor(req.noiseFactor()).optPlacement(placement);
-        String[] td = req.torchDevice().split(":");
-        b.optTorchOptions(new TorchScriptEngine.Options(false, req.threads(), td[0], td.length > 1 ? Integer.parseInt(td[1]) : 0));
         if (req.useTwins() && e.references().containsKey(twinKey)) {
             b.optReference64(req.corpus().resolve(e.references().get(twinKey)));
         }

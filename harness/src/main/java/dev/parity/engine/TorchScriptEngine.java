@@ -61,6 +61,20 @@ public final class TorchScriptEngine implements Engine {
         public static Options defaults() {
             return new Options(false, 0);
         }
+
+        /**
+         * Options for a device written {@code cpu}, {@code cuda} or {@code cuda:N}.
+         *
+         * @throws IllegalArgumentException naming the accepted forms
+         */
+        public static Options forDevice(boolean graphOptimizer, int intraOpThreads, String device) {
+            String d = device.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!d.matches("cpu|cuda(:\\d+)?")) {
+                throw new IllegalArgumentException("torch device '" + device + "' is not cpu or cuda[:N]");
+            }
+            String[] p = d.split(":");
+            return new Options(graphOptimizer, intraOpThreads, p[0], p.length > 1 ? Integer.parseInt(p[1]) : 0);
+        }
     }
 
     /** Thrown when the TorchScript forward does not take the number of inputs it was given. */
