@@ -154,7 +154,14 @@ public final class ParityCheck {
                     try {
                         t64 = twin.run(c.tensors().stream().map(Perturbation::toFloat64).collect(Collectors.toList()));
                     } catch (EngineFailure e) {
+                        if (runs.isEmpty()) {
+                            throw new BadInputException("--reference64 " + req.reference64() + " is not a float64 twin of "
+                                    + "the reference: " + e.describe(), e);
+                        }
                         note = "float64 twin failed (" + e.describe() + "); judged in tolerance mode";
+                    }
+                    if (t64 != null && runs.isEmpty()) {
+                        requireTwin(t, t64, req.reference64());
                     }
                 }
                 if (t64 == null && req.noiseFactor() > 0) {
@@ -173,6 +180,21 @@ public final class ParityCheck {
                     note));
         }
         return runs;
+    }
+
+    /** A twin must return as many outputs as the reference, of the same shapes, in float64. */
+    private static void requireTwin(List<Tensor> t, List<Tensor> t64, Path file) throws BadInputException {
+        boolean ok = t64.size() == t.size();
+        for (int i = 0; ok && i < t.size(); i++) {
+            ok = java.util.Arrays.equals(t.get(i).shape(), t64.get(i).shape())
+                    && (!t.get(i).dtype().isFloating() || t64.get(i).dtype() == dev.parity.tensor.DType.FLOAT64);
+        }
+        if (!ok) {
+            throw new BadInputException("--reference64 " + file + " is not a float64 twin of the reference: its outputs "
+                    + t64.stream().map(x -> x.dtype() + " " + Tensor.shapeText(x.shape())).collect(Collectors.toList())
+                    + " differ from the reference's "
+                    + t.stream().map(x -> x.dtype() + " " + Tensor.shapeText(x.shape())).collect(Collectors.toList()));
+        }
     }
 
     private static List<CaseResult> judge(List<CaseRun> runs, List<TensorSpec> onnxOutputs, CheckRequest req) {

@@ -177,6 +177,12 @@ public final class CheckCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
+        if (threads < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 0, got " + threads);
+        }
+        if (json != null && java.nio.file.Files.isDirectory(json)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--json " + json + " is a directory, expected a file path");
+        }
         if (inputsFile != null && !inputs.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--inputs and --input exclude each other");
         }
@@ -222,9 +228,9 @@ public final class CheckCommand implements Callable<Integer> {
         }
         try {
             b.optTolerances(new ToleranceConfig(atol, rtol, per));
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        return b.build();
     }
 }

@@ -43,9 +43,8 @@ public final class ParityMain implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("parity: " + ex.getMessage());
-            CommandLine sub = ex.getCommandLine();
-            err.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help'.");
+            String msg = ex.getMessage() == null ? "bad arguments" : ex.getMessage().strip().lines().findFirst().orElse("");
+            err.println("parity: " + msg + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return ExitCodes.BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -56,7 +55,8 @@ public final class ParityMain implements Runnable {
             }
             if (ex instanceof BadInputException) {
                 boolean unsafe = ex instanceof dev.parity.safety.UnsafeModelException;
-                err.println("parity: " + (unsafe ? "refused: " : "") + ex.getMessage());
+                String msg = ex.getMessage() == null ? "" : ex.getMessage().strip().lines().findFirst().orElse("");
+                err.println("parity: " + (unsafe ? "refused: " : "") + msg);
                 if (verbose) {
                     ex.printStackTrace(err);
                 }
@@ -68,7 +68,12 @@ public final class ParityMain implements Runnable {
             }
             return ExitCodes.INTERNAL_ERROR;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     @Override

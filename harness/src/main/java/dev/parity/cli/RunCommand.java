@@ -105,11 +105,18 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws BadInputException, IOException {
         Path corpusDir = corpus != null ? corpus : home().resolve("model-corpus");
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path folder = out != null ? out : home().resolve("runs").resolve(stamp + "-" + (generation == null ? "default" : generation));
+        String gen = generation;
+        if (gen == null && out == null && resume == null) {
+            gen = dev.parity.corpus.ManifestLoader.load(corpusDir).referenceGeneration();
+        }
+        Path folder = out != null ? out : home().resolve("runs").resolve(stamp + "-" + gen);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter o = spec.commandLine().getOut();
-        if (workers < 0 || timeout < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--workers and --timeout must be >= 0");
+        if (workers < 0 || timeout < 0 || threads < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workers, --timeout and --threads must be >= 0");
+        }
+        if (!(noiseFactor >= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--noise-factor must be >= 0, got " + noiseFactor);
         }
         List<String> placements = new ArrayList<>(matrix);
         if (device != null) {

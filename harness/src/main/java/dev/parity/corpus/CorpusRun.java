@@ -393,7 +393,7 @@ public final class CorpusRun {
                     export);
         }
         String twinKey = c.reference() + "64";
-        String repro = "repro/" + key.replace('/', '_').replace('#', '@').replace(':', '-');
+        String repro = "repro/" + key.replace("/", "__").replace('#', '@').replace(':', '-');
         CheckRequest.Builder b = CheckRequest.builder(req.corpus().resolve(e.references().get(c.reference())), onnx)
                 .optSeed(req.seed()).optOnnxThreads(req.threads())
                 .optTorchOptions(TorchScriptEngine.Options.forDevice(false, req.threads(), req.torchDevice()))
@@ -433,14 +433,33 @@ public final class CorpusRun {
      */
     static String integrity(Path corpus, Manifest.ModelEntry e, Manifest.ConfigEntry c, Path onnx, ExportRecord export,
             boolean twins) {
+        Map<String, String> datasetPins = new java.util.HashMap<>();
+        try {
+            Manifest m = ManifestLoader.load(corpus);
+            if (m.datasets() != null) {
+                m.datasets().values().forEach(d -> datasetPins.put(d.path(), d.sha256()));
+            }
+        } catch (BadInputException x) {
+            return x.getMessage();
+        }
         java.util.List<String> files = new ArrayList<>();
         files.add(e.references().get(c.reference()));
         if (twins && e.references().containsKey(c.reference() + "64")) {
             files.add(e.references().get(c.reference() + "64"));
         }
+        if (e.probe() != null) {
+            files.add(e.probe().torch());
+            files.add(e.probe().torch64());
+        }
+        if (e.dataset() != null) {
+            files.add(e.dataset());
+        }
         try {
             for (String rel : files) {
                 String want = e.sha256() == null ? null : e.sha256().get(rel);
+                if (want == null && rel.equals(e.dataset())) {
+                    want = datasetPins.get(rel);
+                }
                 if (want == null) {
                     return "the manifest pins no sha256 for " + rel;
                 }

@@ -53,6 +53,7 @@ public final class RunMerge {
                 infos.add(ResultJson.mapper().readValue(rj.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {}));
             }
         }
+        checkShards(shards, infos);
         List<RunRecord> records = new ArrayList<>(byKey.values());
         Map<String, Integer> order = order(infos);
         records.sort(Comparator.comparingInt((RunRecord r) -> order.getOrDefault(r.key(), Integer.MAX_VALUE))
@@ -79,6 +80,51 @@ public final class RunMerge {
         info.put("counts", CorpusRun.counts(records));
         ResultJson.write(info, out.resolve(CorpusRun.RUN_JSON));
         return new Result(records);
+    }
+
+    /**
+     * The runs must be the shards of one run: the same generation and request, and each shard index
+     * K of N exactly once, so a missing or failed shard cannot shrink the merged report unnoticed.
+     */
+    static void checkShards(List<Path> shards, List<Map<String, Object>> infos) throws BadInputException {
+        if (infos.size() != shards.size()) {
+            throw new BadInputException("merge: every shard needs its run.json");
+        }
+        java.util.Set<Object> generations = new java.util.HashSet<>();
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        Integer count = null;
+        for (int i = 0; i < infos.size(); i++) {
+            Map<String, Object> info = infos.get(i);
+            generations.add(info.get("generation"));
+            Object s = info.get("shard");
+            if (s == null) {
+                if (infos.size() > 1) {
+                    throw new BadInputException("merge: " + shards.get(i) + " is not a shard (no --shard); merge the shards of one run");
+                }
+                continue;
+            }
+            Shard sh = Shard.parse(s.toString());
+            if (count != null && count != sh.count()) {
+                throw new BadInputException("merge: shards of different splits (" + count + " and " + sh.count() + ")");
+            }
+            count = sh.count();
+            if (!seen.add(sh.index() + "/" + sh.count())) {
+                throw new BadInputException("merge: shard " + sh.index() + "/" + sh.count() + " given twice");
+            }
+        }
+        if (generations.size() > 1) {
+            throw new BadInputException("merge: the runs are of different generations " + generations
+                    + "; use parity compare for that");
+        }
+        if (count != null && seen.size() != count) {
+            List<String> missing = new ArrayList<>();
+            for (int k = 0; k < count; k++) {
+                if (!seen.contains(k + "/" + count)) {
+                    missing.add(k + "/" + count);
+                }
+            }
+            throw new BadInputException("merge: shard(s) " + missing + " missing; a merged run needs all " + count);
+        }
     }
 
     /** Position of every key in an unsharded run of the shards' request, when the corpus is at hand. */

@@ -26,6 +26,9 @@ public final class TorchScriptArchive {
     private TorchScriptArchive() {}
 
     public static void check(Path file) throws BadInputException {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(file + " is a directory; expected a TorchScript file (torch.jit.save)");
+        }
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("TorchScript model not found: " + file);
         }

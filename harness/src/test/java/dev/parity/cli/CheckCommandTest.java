@@ -23,7 +23,9 @@ public class CheckCommandTest {
     public static Run parity(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = ParityMain.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        // buffered, as System.out is: output that a command forgets to flush is lost here too
+        int code = ParityMain.execute(new PrintWriter(new java.io.BufferedWriter(out)), new PrintWriter(
+                new java.io.BufferedWriter(err)), args);
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -78,6 +80,7 @@ public class CheckCommandTest {
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.out() + r.err());
         String first = r.err().lines().findFirst().orElse("");
         assertTrue(first.startsWith("parity: ") && first.contains(expected), "stderr: " + r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
         assertTrue(!r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());
     }
 
@@ -162,8 +165,25 @@ public class CheckCommandTest {
         JsonNode a = n.at("/cases/0/outputs/0/attribution");
         assertTrue(a.get("ratio").asDouble() > 16 && a.get("onnx_err").asDouble() > 1e-4, a.toString());
         assertTrue(a.has("torch_err"));
-        Run ok = check(Corpus.reference("mlp"), Corpus.export("mlp"), "--reference64", twin("mlp").toString());
+        Run ok = check(Corpus.reference("mlp"), Corpus.export("mlp"), "--reference64", twin("mlp").toString(), "--json",
+                dir.resolve("ok.json").toString());
         assertEquals(ExitCodes.FAITHFUL, ok.code(), ok.out());
+        assertTrue(!Files.readString(dir.resolve("ok.json")).contains("twin failed"), "the twin really judged every case");
+    }
+
+    @Test
+    void aWrongTwinIsRefusedInsteadOfSilentlyIgnored() {
+        assertBadInput(check(Corpus.reference("mlp"), Corpus.export("mlp"), "--reference64", Corpus.reference("mlp").toString()),
+                "is not a float64 twin of the reference");
+        assertBadInput(check(Corpus.reference("mlp"), Corpus.export("mlp"), "--reference64", twin("two_heads").toString()),
+                "is not a float64 twin of the reference");
+    }
+
+    @Test
+    void numericFlagsOutOfRangeAreUsageErrors() {
+        assertBadInput(check(Corpus.reference("mlp"), Corpus.export("mlp"), "--alpha", "2"), "alpha must be in (0, 1)");
+        assertBadInput(check(Corpus.reference("mlp"), Corpus.export("mlp"), "--noise-factor", "-1"), "noise factor");
+        assertBadInput(check(Corpus.reference("mlp"), Corpus.export("mlp"), "--threads", "-3"), "--threads must be >= 0");
     }
 
     @Test

@@ -46,10 +46,16 @@ class ShardMergeAndDeviceTest {
             }
         }
         assertEquals(new HashSet<>(keys), seen, "every pair in exactly one shard");
-        assertTrue(new Shard(1, 3).owns("mlp/opset13") == new Shard(1, 3).owns("mlp/opset13"));
+        // assignment is pinned: it must never move a pair when code or corpus change
+        assertEquals(PINNED_SHARD_OF_MLP_OPSET13, java.util.stream.IntStream.range(0, 3)
+                .filter(k -> new Shard(k, 3).owns("mlp/opset13")).findFirst().getAsInt());
+        assertEquals(Math.floorMod(Shard.hash("mlp/opset13"), 7), java.util.stream.IntStream.range(0, 7)
+                .filter(k -> new Shard(k, 7).owns("mlp/opset13")).findFirst().getAsInt());
         assertThrows(BadInputException.class, () -> Shard.parse("3/3"));
         assertThrows(BadInputException.class, () -> Shard.parse("a/b"));
     }
+
+    static final int PINNED_SHARD_OF_MLP_OPSET13 = 2;
 
     @Test
     void threeShardProcessesMergedEqualOneProcess(@TempDir Path dir) throws Exception {
@@ -80,6 +86,10 @@ class ShardMergeAndDeviceTest {
                 "same verdicts");
         assertTrue(Files.isRegularFile(merged.resolve("report.html")));
         assertTrue(Files.readString(merged.resolve("run.json")).contains("merged_from"));
+        CheckCommandTest.Run partial = CheckCommandTest.parity(new String[] {"merge", shards.get(0).toString(),
+            shards.get(2).toString(), "--out", dir.resolve("partial").toString()});
+        assertEquals(ExitCodes.BAD_INPUT, partial.code(), partial.out());
+        assertTrue(partial.err().contains("shard(s) [1/3] missing"), partial.err());
     }
 
     /**

@@ -139,11 +139,16 @@ public final class ConsoleReport {
         }
     }
 
+    /** Worst first: shape/type differences, then non-finite disagreements, then the attribution ratio
+     * (the statistic of the verdict), else the largest absolute error. */
     private static double score(OutputFinding f) {
         if (f.stats() == null) {
             return Double.MAX_VALUE;
         }
-        return f.stats().nonfiniteMismatches() > 0 ? Double.MAX_VALUE / 2 : f.stats().maxAbs();
+        if (f.stats().nonfiniteMismatches() > 0) {
+            return Double.MAX_VALUE / 2;
+        }
+        return f.attribution() != null ? f.attribution().ratio() : f.stats().maxAbs();
     }
 
     private static String inputText(InputDescription d) {

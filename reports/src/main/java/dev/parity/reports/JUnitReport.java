@@ -33,7 +33,7 @@ public final class JUnitReport {
             for (RunRecord r : data.records()) {
                 Element tc = doc.createElement("testcase");
                 tc.setAttribute("classname", "parity." + data.generation() + "." + r.model());
-                tc.setAttribute("name", r.config());
+                tc.setAttribute("name", r.key().contains("#") ? r.config() + "#" + r.placement() : r.config());
                 tc.setAttribute("time", String.format(Locale.ROOT, "%.3f", r.seconds()));
                 time += r.seconds();
                 Element props = doc.createElement("properties");
@@ -50,7 +50,8 @@ public final class JUnitReport {
                 tc.appendChild(props);
                 if (r.outcome().isProblem()) {
                     boolean discrepancy = r.outcome() == Outcome.NUMERIC_DISCREPANCY || r.outcome() == Outcome.SHAPE_MISMATCH
-                            || r.outcome() == Outcome.ACCURACY_DISCREPANCY;
+                            || r.outcome() == Outcome.ACCURACY_DISCREPANCY || r.outcome() == Outcome.DEVICE_DISCREPANCY
+                            || r.outcome() == Outcome.OPTIMIZATION_DISCREPANCY;
                     Element f = doc.createElement(discrepancy ? "failure" : "error");
                     String msg = r.outcome().label() + (r.worstRatio() != null ? ", worst ratio " + Html.num(r.worstRatio()) : "")
                             + (r.accuracyDelta() != null ? String.format(Locale.ROOT, ", accuracy delta %+.4f", r.accuracyDelta()) : "")

@@ -45,7 +45,8 @@ public record RunData(Path folder, Map<String, Object> run, List<RunRecord> reco
                 if (i == lines.size() - 1) {
                     torn++;
                 } else {
-                    throw new IOException(results + " line " + (i + 1) + " is damaged: " + e.getMessage(), e);
+                    throw new IOException(results + " line " + (i + 1) + " is damaged: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
                 }
             }
         }

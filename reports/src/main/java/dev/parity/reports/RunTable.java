@@ -12,10 +12,11 @@ public final class RunTable {
     private RunTable() {}
 
     public static String render(List<RunRecord> records) {
+        boolean matrix = records.stream().anyMatch(r -> r.key().contains("#"));
         TextTable t = new TextTable("model", "config", "outcome", "worst_ratio", "acc_delta", "torch_ms", "onnx_ms",
                 "expected");
         for (RunRecord r : records) {
-            t.row(r.model(), r.config(), r.outcome().label(), r.worstRatio() == null ? "-" : ConsoleReport.num(r.worstRatio()),
+            t.row(r.model(), matrix && r.placement() != null ? r.config() + "#" + r.placement() : r.config(), r.outcome().label(), r.worstRatio() == null ? "-" : ConsoleReport.num(r.worstRatio()),
                     r.accuracyDelta() == null ? "-" : String.format(Locale.ROOT, "%+.4f", r.accuracyDelta()),
                     ms(r.torchMs()), ms(r.onnxMs()), r.expected() == null ? "" : r.expected());
         }
