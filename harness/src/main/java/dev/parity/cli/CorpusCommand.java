@@ -30,8 +30,11 @@ public final class CorpusCommand implements Runnable {
     @Command(name = "build", mixinStandardHelpOptions = true,
             description = "Export every corpus model with a converter generation (see model-corpus/converters/).")
     public static final class Build implements Callable<Integer> {
-        @Option(names = "--generation", required = true, paramLabel = "G", description = "e.g. torch-1.13.1, torch-2.6.0")
+        @Option(names = "--generation", paramLabel = "G", description = "e.g. torch-1.13.1, torch-2.6.0")
         String generation;
+
+        @Option(names = "--full", description = "Build the full-size corpus into .cache/full-corpus/ (torch-1.13.1 exports).")
+        boolean full;
 
         @Option(names = "--models", paramLabel = "NAME", split = ",", description = "Only these models.")
         List<String> models = new ArrayList<>();
@@ -39,6 +42,19 @@ public final class CorpusCommand implements Runnable {
         @Override
         public Integer call() throws BadInputException, IOException, InterruptedException {
             Path converters = RunCommand.home().resolve("model-corpus/converters");
+            if (full) {
+                Process p = new ProcessBuilder("bash", converters.resolve("torch-1.13.1/build_full.sh").toString())
+                        .inheritIO().start();
+                int rc = p.waitFor();
+                if (rc == 2) {
+                    throw new BadInputException("the full-size corpus needs the torch-1.13.1 converter: run "
+                            + converters.resolve("torch-1.13.1/setup.sh") + " (as root)");
+                }
+                return rc == 0 ? ExitCodes.FAITHFUL : ExitCodes.ENGINE_FAILED;
+            }
+            if (generation == null) {
+                throw new BadInputException("corpus build needs --generation G or --full");
+            }
             if (!generation.matches("[A-Za-z0-9_.+-]+")) {
                 throw new BadInputException("--generation '" + generation + "' is not a generation name");
             }

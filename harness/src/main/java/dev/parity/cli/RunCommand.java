@@ -31,7 +31,8 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--corpus", paramLabel = "DIR", description = "Corpus folder (default: the built-in model-corpus/).")
+    @Option(names = "--corpus", paramLabel = "DIR|full",
+            description = "Corpus folder, or 'full' for the full-size corpus built by 'parity corpus build --full' (default: the built-in model-corpus/).")
     Path corpus;
 
     @Option(names = "--generation", paramLabel = "G", description = "Converter generation whose exports to check (default: the manifest's, torch-1.13.1).")
@@ -96,6 +97,22 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show engine logs and stack traces.")
     boolean verbose;
 
+    /** The corpus folder: the built-in one, the full-size cache ('full'), or a folder given by path. */
+    static Path corpusDir(Path corpus) throws BadInputException {
+        if (corpus == null) {
+            return home().resolve("model-corpus");
+        }
+        if (corpus.toString().equals("full") && !java.nio.file.Files.isDirectory(corpus)) {
+            Path full = home().resolve(".cache/full-corpus");
+            if (!java.nio.file.Files.isRegularFile(full.resolve("manifest.json"))) {
+                throw new BadInputException("the full-size corpus is not built: run ./parity corpus build --full "
+                        + "(needs Debian's python3-torch, python3-torchvision and python3-onnx; about 0.5 GB in .cache/)");
+            }
+            return full;
+        }
+        return corpus;
+    }
+
     static Path home() {
         String h = System.getProperty("parity.home");
         return Path.of(h != null ? h : ".").toAbsolutePath().normalize();
@@ -103,7 +120,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws BadInputException, IOException {
-        Path corpusDir = corpus != null ? corpus : home().resolve("model-corpus");
+        Path corpusDir = corpusDir(corpus);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String gen = generation;
         if (gen == null && out == null && resume == null) {

@@ -55,4 +55,21 @@ class ReportCommandsTest {
         assertEquals(ExitCodes.BAD_INPUT, notRun.code());
         assertTrue(notRun.err().contains("not a run folder"), notRun.err());
     }
+
+    @Test
+    void theFullCorpusSaysHowToBuildItWhenMissing(@TempDir Path dir) {
+        String home = System.getProperty("parity.home");
+        System.setProperty("parity.home", dir.toString());
+        try {
+            CheckCommandTest.Run r = parity("run", "--corpus", "full", "--out", dir.resolve("x").toString());
+            assertEquals(ExitCodes.BAD_INPUT, r.code());
+            assertTrue(r.err().contains("run ./parity corpus build --full"), r.err());
+        } finally {
+            if (home == null) {
+                System.clearProperty("parity.home");
+            } else {
+                System.setProperty("parity.home", home);
+            }
+        }
+    }
 }
