@@ -37,6 +37,9 @@ public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    CommonOptions common;
+
     @Option(names = "--torch", required = true, paramLabel = "REF.pt", description = "TorchScript reference (torch.jit.save).")
     Path torch;
 
@@ -61,9 +64,6 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--inputs", paramLabel = "FILE.npz|DIR", description = "Real inputs: an .npz or a folder of NAME.npy, instead of generated ones.")
     Path inputsFile;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the generated inputs (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--symbolic-sizes", split = ",", paramLabel = "N", description = "Sizes tried for every free symbolic dimension (default: 1,3).")
     List<Long> symbolicSizes = new ArrayList<>();
 
@@ -85,10 +85,6 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Attribution mode: scaled errors below F are noise (default: ${DEFAULT-VALUE}).", defaultValue = "1e-4")
     double attributionFloor;
 
-    @Option(names = "--noise-factor", paramLabel = "K", defaultValue = "8",
-            description = "Tolerance mode: atol grows to K times the reference's movement under a one-ulp input change; 0: fixed tolerances (default: ${DEFAULT-VALUE}).")
-    double noiseFactor;
-
     @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level of the accuracy verdict (default: ${DEFAULT-VALUE}).")
     double alpha;
 
@@ -106,10 +102,6 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Where ONNX Runtime runs the export (CUDA needs the GPU build: mvn -Pcuda) (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--torch-device", defaultValue = "cpu", paramLabel = "cpu|cuda[:N]",
-            description = "Where libtorch runs the reference (CUDA needs a CUDA libtorch) (default: ${DEFAULT-VALUE}).")
-    String torchDevice;
-
     @Option(names = "--localize", paramLabel = "PROBE.pt",
             description = "On a discrepancy, name the first divergent module, using this probe of the reference "
                     + "(probe64.pt and probe.json beside it; made by model-corpus/builders/probe.py).")
@@ -118,12 +110,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the whole result as JSON.")
     Path json;
 
-    @Option(names = "--verbose", description = "Show engine logs and stack traces.")
-    boolean verbose;
-
     @Override
     public Integer call() throws BadInputException {
-        if (verbose) {
+        if (common.verbose) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
             OnnxRuntimeEngine.setNativeLogs(true);
         }
@@ -134,14 +123,14 @@ public final class CheckCommand implements Callable<Integer> {
         CheckListener progress = new CheckListener() {
             @Override
             public void caseStarted(int index, int total, String regime) {
-                if (interactive || verbose) {
-                    err.print("\rcase " + (index + 1) + "/" + total + " (" + regime + ")   " + (verbose ? "\n" : ""));
+                if (interactive || common.verbose) {
+                    err.print("\rcase " + (index + 1) + "/" + total + " (" + regime + ")   " + (common.verbose ? "\n" : ""));
                     err.flush();
                 }
             }
         };
         CheckResult result = ParityCheck.run(request, progress);
-        if (interactive && !verbose) {
+        if (interactive && !common.verbose) {
             err.print("\r" + " ".repeat(40) + "\r");
             err.flush();
         }
@@ -164,9 +153,9 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** Validates every flag before any model is loaded. */
     CheckRequest toRequest() {
-        CheckRequest.Builder b = CheckRequest.builder(torch, onnx).optSeed(seed).optOnnxThreads(threads);
+        CheckRequest.Builder b = CheckRequest.builder(torch, onnx).optSeed(common.seed).optOnnxThreads(threads);
         try {
-            b.optTorchOptions(TorchScriptEngine.Options.forDevice(graphOptimizer, threads, torchDevice));
+            b.optTorchOptions(TorchScriptEngine.Options.forDevice(graphOptimizer, threads, common.torchDevice));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--torch-device: " + e.getMessage());
         }
@@ -190,7 +179,7 @@ public final class CheckCommand implements Callable<Integer> {
         b.optReference64(reference64).optDataset(dataset).optLocalize(localize);
         logits.forEach(b::optLogits);
         try {
-            b.optAttribution(new AttributionConfig(attributionRatio, attributionFloor)).optNoiseFactor(noiseFactor)
+            b.optAttribution(new AttributionConfig(attributionRatio, attributionFloor)).optNoiseFactor(common.noiseFactor)
                     .optAlpha(alpha);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -31,6 +31,9 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    CommonOptions common;
+
     @Option(names = "--corpus", paramLabel = "DIR|full",
             description = "Corpus folder, or 'full' for the full-size corpus built by 'parity corpus build --full' (default: the built-in model-corpus/).")
     Path corpus;
@@ -47,18 +50,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<time>-<generation>).")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the generated inputs (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads of both engines (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--tolerance-mode", description = "Ignore float64 twins: judge every pair in tolerance mode.")
     boolean toleranceMode;
-
-    @Option(names = "--noise-factor", paramLabel = "K", defaultValue = "8",
-            description = "Tolerance mode: atol grows to K times the reference's one-ulp movement; 0: fixed tolerances (default: ${DEFAULT-VALUE}).")
-    double noiseFactor;
 
     @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
             description = "Worker processes that check pairs, so a native crash or hang costs one pair; 0: in this process (default: ${DEFAULT-VALUE}).")
@@ -76,10 +72,6 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "cpu|cuda[:N]", description = "Shorthand for --matrix onnx:DEVICE.")
     String device;
 
-    @Option(names = "--torch-device", defaultValue = "cpu", paramLabel = "cpu|cuda[:N]",
-            description = "Where libtorch runs the references (default: ${DEFAULT-VALUE}).")
-    String torchDevice;
-
     @Option(names = "--shard", paramLabel = "K/N",
             description = "Only this deterministic share of the pairs (0 <= K < N; assignment by a hash of model/config).")
     String shard;
@@ -93,9 +85,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--history", paramLabel = "DB", description = "Also store the run in this history database (the report plots its trend).")
     Path history;
-
-    @Option(names = "--verbose", description = "Show engine logs and stack traces.")
-    boolean verbose;
 
     /** The corpus folder: the built-in one, the full-size cache ('full'), or a folder given by path. */
     static Path corpusDir(Path corpus) throws BadInputException {
@@ -132,8 +121,8 @@ public final class RunCommand implements Callable<Integer> {
         if (workers < 0 || timeout < 0 || threads < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--workers, --timeout and --threads must be >= 0");
         }
-        if (!(noiseFactor >= 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--noise-factor must be >= 0, got " + noiseFactor);
+        if (!(common.noiseFactor >= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--noise-factor must be >= 0, got " + common.noiseFactor);
         }
         List<String> placements = new ArrayList<>(matrix);
         if (device != null) {
@@ -145,8 +134,8 @@ public final class RunCommand implements Callable<Integer> {
         if (shard != null) {
             dev.parity.corpus.Shard.parse(shard);
         }
-        RunRequest req = new RunRequest(corpusDir, generation, models, configs, folder, seed, !toleranceMode, threads,
-                noiseFactor, workers, timeout, placements, shard, torchDevice, localize);
+        RunRequest req = new RunRequest(corpusDir, generation, models, configs, folder, common.seed, !toleranceMode, threads,
+                common.noiseFactor, workers, timeout, placements, shard, common.torchDevice, localize);
         ProgressBar[] bar = new ProgressBar[1];
         boolean terminal = System.console() != null;
         int[] count = new int[2];
@@ -175,7 +164,7 @@ public final class RunCommand implements Callable<Integer> {
                 if (bar[0] != null) {
                     bar[0].step();
                 }
-                if (verbose || !terminal) {
+                if (common.verbose || !terminal) {
                     err.printf("[%d/%d] %s: %s (%.1f s)%n", count[0], count[1], r.key(), r.outcome().label(), r.seconds());
                     err.flush();
                 }
