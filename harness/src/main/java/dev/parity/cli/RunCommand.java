@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Check every model of the corpus under every converter configuration of one generation.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every pair faithful", "1:some pair not faithful (see the summary)",
+        exitCodeList = {"0:every pair met its expectation (expectations.json, or --baseline)",
+            "1:some pair did not: a new discrepancy or failure, or a known problem fixed (see the summary)",
             "2:usage error or bad corpus", "4:internal error"})
 public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -83,6 +84,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Finish an interrupted run: finished pairs are kept, the rest run with the run's own settings.")
     Path resume;
 
+    @Option(names = "--baseline", paramLabel = "RUN_DIR",
+            description = "Expect every pair to do what it did in this previous run (gate a converter upgrade against it) "
+                    + "instead of the corpus's expectations.json; pairs the baseline lacks keep the corpus's expectation.")
+    Path baseline;
+
     @Option(names = "--history", paramLabel = "DB", description = "Also store the run in this history database (the report plots its trend).")
     Path history;
 
@@ -135,7 +141,11 @@ public final class RunCommand implements Callable<Integer> {
             dev.parity.corpus.Shard.parse(shard);
         }
         RunRequest req = new RunRequest(corpusDir, generation, models, configs, folder, common.seed, !toleranceMode, threads,
-                common.noiseFactor, workers, timeout, placements, shard, common.torchDevice, localize);
+                common.noiseFactor, workers, timeout, placements, shard, common.torchDevice, localize, baseline);
+        if (resume != null && baseline != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resume finishes a run with its own settings; "
+                    + "drop --baseline");
+        }
         ProgressBar[] bar = new ProgressBar[1];
         boolean terminal = System.console() != null;
         int[] count = new int[2];
@@ -186,7 +196,8 @@ public final class RunCommand implements Callable<Integer> {
         o.print(RunTable.render(s.records()));
         o.println("generation " + s.generation() + "; run folder: " + s.folder());
         o.println("report: " + s.folder().resolve(dev.parity.reports.ReportWriter.HTML));
+        o.println(RunTable.gate(s.records()));
         o.flush();
-        return s.records().stream().allMatch(r -> !r.outcome().isProblem()) ? ExitCodes.FAITHFUL : ExitCodes.DISCREPANT;
+        return s.records().stream().noneMatch(RunRecord::failsGate) ? ExitCodes.FAITHFUL : ExitCodes.DISCREPANT;
     }
 }

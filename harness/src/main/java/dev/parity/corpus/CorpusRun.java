@@ -152,12 +152,20 @@ public final class CorpusRun {
                 placed.add(new Placed(p, pl, key(p, pl, placements), pl.equals(placements.get(0))));
             }
         }
-        Map<String, ExportRecord.Provenance> provenance = new LinkedHashMap<>();
+        Expectations expectations = Expectations.load(req.corpus());
+        List<String> stale = expectations.staleRules(m);
+        if (!stale.isEmpty()) {
+            throw new BadInputException(req.corpus().resolve(Expectations.FILE) + ": stale rule: " + stale.get(0));
+        }
+        if (req.baseline() != null) {
+            expectations = Expectations.againstBaseline(req.baseline(), expectations);
+        }
+        Map<String, ProvenanceRead> provenance = new LinkedHashMap<>();
         boolean any = pairs.isEmpty();
         for (Pair p : pairs) {
-            ExportRecord.Provenance prov = provenance.computeIfAbsent(p.model().name(),
+            ProvenanceRead prov = provenance.computeIfAbsent(p.model().name(),
                     k -> readProvenance(req.corpus(), k, generation));
-            any |= prov != null;
+            any |= !prov.absent();
         }
         if (!any) {
             throw new BadInputException("generation '" + generation + "' has no exports in " + req.corpus()
@@ -194,6 +202,7 @@ public final class CorpusRun {
         runInfo.put("pairs", placed.size());
         runInfo.put("shard", req.shard());
         runInfo.put("matrix", placements.stream().map(Placement::label).toList());
+        runInfo.put("expectations", expectations.source());
         runInfo.put("request", req);
         ResultJson.write(runInfo, req.out().resolve(RUN_JSON));
 
@@ -216,8 +225,10 @@ public final class CorpusRun {
         try (FileChannel ch = FileChannel.open(results, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
              OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {
+            Expectations expect = expectations;
             Appender append = r0 -> {
-                RunRecord r = adjust(r0, placements, baseline);
+                RunRecord adjusted = adjust(r0, placements, baseline);
+                RunRecord r = adjusted.expecting(expect.of(adjusted));
                 synchronized (ch) {
                     os.write((line.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8));
                     os.flush();
@@ -251,6 +262,7 @@ public final class CorpusRun {
         }
         runInfo.put("finished", Instant.now().toString());
         runInfo.put("counts", counts(records));
+        runInfo.put("unexpected", records.stream().filter(RunRecord::failsGate).map(RunRecord::key).toList());
         ResultJson.write(runInfo, req.out().resolve(RUN_JSON));
         return new RunSummary(req.out(), generation, records);
     }
@@ -274,10 +286,8 @@ public final class CorpusRun {
         Placement mine = Placement.parse(r.placement());
         Outcome o = mine.device().equals(placements.get(0).device()) && mine.deviceId() == placements.get(0).deviceId()
                 ? Outcome.OPTIMIZATION_DISCREPANCY : Outcome.DEVICE_DISCREPANCY;
-        return new RunRecord(r.key(), r.model(), r.config(), r.generation(), r.family(), r.task(), o, r.verdict(), r.mode(),
-                r.outcome().label() + " at " + r.placement() + ", faithful at " + base
-                        + (r.message() == null ? "" : ": " + r.message()), r.worstRatio(), r.accuracyDelta(), r.accuracyP(),
-                r.torchMs(), r.onnxMs(), r.expected(), r.repro(), r.seconds(), r.export(), r.check(), r.placement());
+        return r.withOutcome(o, r.outcome().label() + " at " + r.placement() + ", faithful at " + base
+                + (r.message() == null ? "" : ": " + r.message()));
     }
 
     private interface Appender {
@@ -348,35 +358,53 @@ public final class CorpusRun {
         return done;
     }
 
-    static ExportRecord.Provenance readProvenance(Path corpus, String model, String generation) {
+    /**
+     * A model's {@code provenance.json} for one generation, or why it could not be read: a missing or
+     * damaged provenance is an integrity failure of the corpus, never the converter's crash.
+     *
+     * @param absent the file does not exist (no exports of this model in this generation)
+     */
+    public record ProvenanceRead(ExportRecord.Provenance provenance, String problem, boolean absent) {}
+
+    static ProvenanceRead readProvenance(Path corpus, String model, String generation) {
         Path f = corpus.resolve("models").resolve(model).resolve("exports").resolve(generation).resolve("provenance.json");
-        if (!Files.isRegularFile(f)) {
-            return null;
+        if (!Files.exists(f)) {
+            return new ProvenanceRead(null, "no provenance.json for generation " + generation + " (" + corpus.relativize(f)
+                    + " missing)", true);
         }
         try {
-            return ResultJson.mapper().readValue(f.toFile(), ExportRecord.Provenance.class);
+            ExportRecord.Provenance p = ResultJson.mapper().readValue(f.toFile(), ExportRecord.Provenance.class);
+            if (p == null || p.exports() == null) {
+                return new ProvenanceRead(null, corpus.relativize(f) + " records no exports", false);
+            }
+            return new ProvenanceRead(p, null, false);
         } catch (IOException e) {
-            return null;
+            return new ProvenanceRead(null, corpus.relativize(f) + " is damaged: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), false);
         }
     }
 
-    static RunRecord checkPair(RunRequest req, String generation, Pair p, ExportRecord.Provenance prov) {
+    static RunRecord checkPair(RunRequest req, String generation, Pair p, ProvenanceRead prov) {
         return checkPair(req, generation, p, prov, Placement.CPU, p.key());
     }
 
-    static RunRecord checkPair(RunRequest req, String generation, Pair p, ExportRecord.Provenance prov, Placement placement,
+    static RunRecord checkPair(RunRequest req, String generation, Pair p, ProvenanceRead prov, Placement placement,
             String key) {
         Where where = new Where(key, placement.label());
         long t0 = System.nanoTime();
         Manifest.ModelEntry e = p.model();
         Manifest.ConfigEntry c = p.config();
         String onnxConfig = c.sameOnnxAs() != null ? c.sameOnnxAs() : c.name();
-        ExportRecord export = prov == null || prov.exports() == null ? null : prov.exports().get(onnxConfig);
-        // the manifest's known verdicts are for the default placement (CPU, all optimisations)
-        String expected = e.expect() == null || !placement.equals(Placement.CPU) ? null : e.expect().get(c.name());
+        String expected = null; // judged against the expectations when the record is appended
+        if (prov.problem() != null) {
+            return record(where, p, generation, Outcome.INTEGRITY_FAILURE, "failed", null, prov.problem(), null, expected,
+                    null, t0, null);
+        }
+        ExportRecord export = prov.provenance().exports().get(onnxConfig);
         if (export == null) {
-            return record(where, p, generation, Outcome.EXPORT_CRASH, "failed", null,
-                    "no export of configuration '" + onnxConfig + "' for generation " + generation, null, expected, null, t0, null);
+            return record(where, p, generation, Outcome.INTEGRITY_FAILURE, "failed", null,
+                    "the provenance of generation " + generation + " records no export of configuration '" + onnxConfig
+                            + "'", null, expected, null, t0, null);
         }
         if ("export-crash".equals(export.status())) {
             return record(where, p, generation, Outcome.EXPORT_CRASH, "failed", null, export.message(), null, expected, null, t0,
@@ -417,7 +445,8 @@ public final class CorpusRun {
             CheckResult r = ParityCheck.run(b.build());
             Outcome o = Outcome.of(r);
             boolean saved = Files.isDirectory(req.out().resolve(repro));
-            return record(where, p, generation, o, r.verdict().label(), r.mode(), r.message(), r, expected, saved ? repro : null,
+            return record(where, p, generation, o, r.verdict().label(), r.mode(), dev.parity.reports.ConsoleReport.reason(r),
+                    r, expected, saved ? repro : null,
                     t0, export);
         } catch (dev.parity.safety.UnsafeModelException ex) {
             return record(where, p, generation, Outcome.UNSAFE_MODEL, "failed", null, ex.getMessage(), null, expected, null, t0,

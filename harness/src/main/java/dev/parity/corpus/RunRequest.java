@@ -20,10 +20,20 @@ import java.util.Objects;
  * @param shard {@code K/N}: only the pairs whose key hashes to K modulo N (0 <= K < N), or null
  * @param torchDevice {@code cpu} or {@code cuda[:N]} for the reference
  * @param localize name the first divergent module of discrepant pairs whose model has a probe
+ * @param baseline a previous run folder whose outcomes are the expectations (a converter upgrade gated
+ *     against the run before it), or null: the corpus's {@code expectations.json}
  */
 public record RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
         boolean useTwins, int threads, double noiseFactor, int workers, int timeoutSeconds, java.util.List<String> matrix,
-        String shard, String torchDevice, boolean localize) {
+        String shard, String torchDevice, boolean localize, Path baseline) {
+
+    /** Without a baseline: expectations from the corpus. */
+    public RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
+            boolean useTwins, int threads, double noiseFactor, int workers, int timeoutSeconds, java.util.List<String> matrix,
+            String shard, String torchDevice, boolean localize) {
+        this(corpus, generation, models, configs, out, seed, useTwins, threads, noiseFactor, workers, timeoutSeconds, matrix,
+                shard, torchDevice, localize, null);
+    }
 
     /** In-process, no timeout, CPU: what library callers and most tests use. */
     public RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
@@ -41,7 +51,7 @@ public record RunRequest(Path corpus, String generation, String models, String c
     /** The same request writing to another folder. */
     public RunRequest withOut(Path folder) {
         return new RunRequest(corpus, generation, models, configs, folder, seed, useTwins, threads, noiseFactor, workers,
-                timeoutSeconds, matrix, shard, torchDevice, localize);
+                timeoutSeconds, matrix, shard, torchDevice, localize, baseline);
     }
     public RunRequest {
         Objects.requireNonNull(corpus, "corpus");

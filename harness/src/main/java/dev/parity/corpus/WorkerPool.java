@@ -193,9 +193,7 @@ public final class WorkerPool implements AutoCloseable {
     private static RunRecord failure(CorpusRun.Placed placed, String generation, Outcome o, String message, long t0) {
         CorpusRun.Pair p = placed.pair();
         return new RunRecord(placed.key(), p.model().name(), p.config().name(), generation, p.model().family(), p.model().task(),
-                o, "failed", null, message, null, null, null, null, null,
-                p.model().expect() == null || !placed.placement().equals(dev.parity.engine.Placement.CPU) ? null
-                        : p.model().expect().get(p.config().name()), null,
+                o, "failed", null, message, null, null, null, null, null, null, null,
                 (System.nanoTime() - t0) / 1e9, null, null, placed.placement().label());
     }
 

@@ -95,6 +95,19 @@ public final class ConsoleReport {
         return r.mode() + " mode";
     }
 
+    /**
+     * Why a check is not faithful, in one sentence: the verdict line without its verdict word
+     * ("4 of 4 cases discrepant; worst: output y, ..."), or null for a faithful check.
+     */
+    public static String reason(CheckResult r) {
+        if (r.verdict() == Verdict.FAITHFUL) {
+            return r.message();
+        }
+        String line = verdictLine(r);
+        int dash = line.indexOf(" - ");
+        return dash < 0 ? line : line.substring(dash + 3);
+    }
+
     /** The one-line verdict with the most telling evidence. */
     public static String verdictLine(CheckResult r) {
         long total = r.cases().size();

@@ -33,7 +33,7 @@ public final class HtmlReport {
     public record TrendPoint(String label, int faithful, int problems) {}
 
     public static String render(RunData data, List<TrendPoint> trend) {
-        List<RunRecord> recs = data.records();
+        List<RunRecord> recs = data.records().stream().sorted(RunRecord.REPORT_ORDER).toList();
         StringBuilder sb = Html.page("Parity run - " + data.generation());
         sb.append("<main>\n<h1>Parity run <small>converter generation ").append(esc(data.generation()))
                 .append("</small></h1>\n");
@@ -49,6 +49,7 @@ public final class HtmlReport {
         }
         sb.append("</div>");
         long bad = recs.stream().filter(r -> r.outcome().isProblem()).count();
+        sb.append("<p class=\"gate\"><b>").append(esc(RunTable.gate(recs))).append("</b></p>");
         sb.append("<p>").append(bad == 0 ? "Every pair is faithful." : "<a href=\"#problems\">" + bad
                 + " pair(s) not faithful: see the details</a>").append("</p>");
         if (data.tornLines() > 0) {
@@ -111,17 +112,17 @@ public final class HtmlReport {
             sb.append("<option>").append(o.label()).append("</option>");
         }
         sb.append("</select></div>\n<table id=\"pairs-table\" class=\"sortable\"><thead><tr><th>model</th><th>config</th>")
-                .append("<th>family</th><th>outcome</th><th>worst ratio</th><th>acc. delta</th><th>torch ms</th>")
+                .append("<th>family</th><th>outcome</th><th>expectation</th><th>worst ratio</th><th>acc. delta</th><th>torch ms</th>")
                 .append("<th>onnx ms</th><th>onnx/torch time</th></tr></thead><tbody>\n");
         for (RunRecord r : recs) {
             sb.append("<tr data-outcome=\"").append(r.outcome().label()).append("\"><td>");
-            if (r.outcome().isProblem()) {
+            if (r.outcome().isProblem() || r.failsGate()) {
                 sb.append("<a href=\"#").append(anchor(r)).append("\">").append(esc(r.model())).append("</a>");
             } else {
                 sb.append(esc(r.model()));
             }
             sb.append("</td><td>").append(esc(r.config())).append("</td><td>").append(esc(r.family())).append("</td><td>")
-                    .append(badge(r.outcome())).append("</td>");
+                    .append(badge(r.outcome())).append("</td><td>").append(esc(RunTable.expectation(r))).append("</td>");
             numCell(sb, r.worstRatio(), num(r.worstRatio()));
             numCell(sb, r.accuracyDelta(), r.accuracyDelta() == null ? "-" : String.format(Locale.ROOT, "%+.4f", r.accuracyDelta()));
             numCell(sb, r.torchMs(), ms(r.torchMs()));
@@ -150,14 +151,18 @@ public final class HtmlReport {
         sb.append("<section id=\"problems\"><h2>Discrepancies and failures</h2>\n");
         boolean any = false;
         for (RunRecord r : recs) {
-            if (!r.outcome().isProblem()) {
+            if (!r.outcome().isProblem() && !r.failsGate()) {
                 continue;
             }
             any = true;
             sb.append("<article id=\"").append(esc(anchor(r))).append("\"><h3>").append(esc(r.key())).append(' ')
-                    .append(badge(r.outcome())).append("</h3>\n");
+                    .append(badge(r.outcome())).append(" <small>").append(esc(RunTable.expectation(r))).append("</small></h3>\n");
             if (r.message() != null) {
-                sb.append("<div class=\"msg\">").append(esc(r.message())).append("</div>\n");
+                sb.append("<div class=\"msg\"><b>Reason:</b> ").append(esc(r.message())).append("</div>\n");
+            }
+            if (r.cause() != null) {
+                sb.append("<div class=\"msg\"><b>Cause").append(r.status() == dev.parity.result.ExpectationStatus.AS_EXPECTED
+                        ? "" : " of the expected outcome").append(":</b> ").append(esc(r.cause())).append("</div>\n");
             }
             provenance(sb, r.export());
             if (r.check() != null) {

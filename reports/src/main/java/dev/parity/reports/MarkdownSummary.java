@@ -16,22 +16,26 @@ public final class MarkdownSummary {
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
         recs.forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
         long problems = recs.stream().filter(r -> r.outcome().isProblem()).count();
+        long failing = recs.stream().filter(RunRecord::failsGate).count();
         StringBuilder sb = new StringBuilder();
         sb.append("## Parity run: ").append(data.generation()).append("\n\n");
+        sb.append("**").append(RunTable.gate(recs)).append("**\n\n");
         sb.append(problems == 0 ? "All " + recs.size() + " pairs faithful.\n\n"
-                : problems + " of " + recs.size() + " pairs not faithful.\n\n");
+                : problems + " of " + recs.size() + " pairs not faithful; " + failing + " not as expected.\n\n");
         sb.append("| outcome | pairs |\n|---|---|\n");
         counts.forEach((k, v) -> sb.append("| ").append(k.label()).append(" | ").append(v).append(" |\n"));
-        if (problems > 0) {
-            sb.append("\n| pair | outcome | worst ratio | accuracy delta | message |\n|---|---|---|---|---|\n");
-            for (RunRecord r : recs) {
-                if (!r.outcome().isProblem()) {
+        if (problems > 0 || failing > 0) {
+            sb.append("\n| pair | outcome | expectation | worst ratio | accuracy delta | reason | cause |\n"
+                    + "|---|---|---|---|---|---|---|\n");
+            for (RunRecord r : recs.stream().sorted(RunRecord.REPORT_ORDER).toList()) {
+                if (!r.outcome().isProblem() && !r.failsGate()) {
                     continue;
                 }
-                sb.append("| ").append(r.key()).append(" | ").append(r.outcome().label()).append(" | ")
+                sb.append("| ").append(cell(r.key())).append(" | ").append(r.outcome().label()).append(" | ")
+                        .append(cell(RunTable.expectation(r))).append(" | ")
                         .append(Html.num(r.worstRatio())).append(" | ")
                         .append(r.accuracyDelta() == null ? "-" : String.format(Locale.ROOT, "%+.4f", r.accuracyDelta()))
-                        .append(" | ").append(cell(r.message())).append(" |\n");
+                        .append(" | ").append(cell(r.message())).append(" | ").append(cell(r.cause())).append(" |\n");
             }
         }
         Object engines = data.run().get("engines");
@@ -46,6 +50,6 @@ public final class MarkdownSummary {
             return "";
         }
         String t = s.replace("|", "\\|").replace("\n", " ");
-        return t.length() > 160 ? t.substring(0, 157) + "..." : t;
+        return t.length() > 300 ? t.substring(0, 297) + "..." : t;
     }
 }

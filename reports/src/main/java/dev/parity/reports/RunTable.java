@@ -1,5 +1,6 @@
 package dev.parity.reports;
 
+import dev.parity.result.ExpectationStatus;
 import dev.parity.result.Outcome;
 import dev.parity.result.RunRecord;
 import java.util.EnumMap;
@@ -7,20 +8,81 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The end-of-run console summary: one row per pair, then counts per outcome. Pure. */
+/**
+ * The end-of-run console summary: one row per pair (what fails the gate first, then expected problems,
+ * then faithful pairs), the reason and cause of every pair that is not faithful or not as expected,
+ * counts per outcome, and the gate line. Pure.
+ */
 public final class RunTable {
     private RunTable() {}
 
     public static String render(List<RunRecord> records) {
+        List<RunRecord> ordered = records.stream().sorted(RunRecord.REPORT_ORDER).toList();
         boolean matrix = records.stream().anyMatch(r -> r.key().contains("#"));
-        TextTable t = new TextTable("model", "config", "outcome", "worst_ratio", "acc_delta", "torch_ms", "onnx_ms",
-                "expected");
-        for (RunRecord r : records) {
-            t.row(r.model(), matrix && r.placement() != null ? r.config() + "#" + r.placement() : r.config(), r.outcome().label(), r.worstRatio() == null ? "-" : ConsoleReport.num(r.worstRatio()),
+        TextTable t = new TextTable("model", "config", "outcome", "expectation", "worst_ratio", "acc_delta", "torch_ms",
+                "onnx_ms");
+        for (RunRecord r : ordered) {
+            t.row(r.model(), matrix && r.placement() != null ? r.config() + "#" + r.placement() : r.config(),
+                    r.outcome().label(), expectation(r), r.worstRatio() == null ? "-" : ConsoleReport.num(r.worstRatio()),
                     r.accuracyDelta() == null ? "-" : String.format(Locale.ROOT, "%+.4f", r.accuracyDelta()),
-                    ms(r.torchMs()), ms(r.onnxMs()), r.expected() == null ? "" : r.expected());
+                    ms(r.torchMs()), ms(r.onnxMs()));
         }
-        return t.render() + "\n" + counts(records);
+        StringBuilder why = new StringBuilder();
+        for (RunRecord r : ordered) {
+            if (!r.outcome().isProblem() && !r.failsGate()) {
+                continue;
+            }
+            why.append(r.key()).append(": ").append(r.outcome().label()).append(" (").append(expectation(r)).append(")\n");
+            if (r.message() != null) {
+                why.append("  reason: ").append(oneLine(r.message())).append('\n');
+            }
+            if (r.cause() != null) {
+                why.append("  cause:  ").append(oneLine(r.cause())).append('\n');
+            }
+        }
+        return t.render() + (why.length() > 0 ? "\n" + why : "") + "\n" + counts(records);
+    }
+
+    /** The expectation column: {@code as expected}, {@code UNEXPECTED (expected X)}, {@code FIXED (expected X)}. */
+    public static String expectation(RunRecord r) {
+        if (r.status() == null) {
+            return r.outcome().isProblem() ? "no expectation" : "";
+        }
+        switch (r.status()) {
+            case AS_EXPECTED:
+                return "as expected";
+            case FIXED:
+                return "FIXED (expected " + r.expected() + ")";
+            default:
+                return "UNEXPECTED (expected " + r.expected() + ")";
+        }
+    }
+
+    /** The regression verdict of a run in one line: PASS when every pair met its expectation. */
+    public static String gate(List<RunRecord> records) {
+        List<RunRecord> failing = records.stream().filter(RunRecord::failsGate).toList();
+        long known = records.stream().filter(r -> !r.failsGate() && r.outcome().isProblem()).count();
+        if (failing.isEmpty()) {
+            return "gate: PASS - all " + records.size() + " pairs as expected (" + known + " known problems)";
+        }
+        long fixed = failing.stream().filter(r -> r.status() == ExpectationStatus.FIXED).count();
+        StringBuilder sb = new StringBuilder("gate: FAIL - ").append(failing.size() - fixed).append(" unexpected, ")
+                .append(fixed).append(" fixed of ").append(records.size()).append(" pairs: ");
+        for (int i = 0; i < failing.size(); i++) {
+            RunRecord r = failing.get(i);
+            if (i == 5) {
+                sb.append(", ... (").append(failing.size() - 5).append(" more)");
+                break;
+            }
+            sb.append(i == 0 ? "" : ", ").append(r.key()).append(" ")
+                    .append(r.expected() == null ? "" : r.expected() + " -> ").append(r.outcome().label());
+        }
+        return sb.toString();
+    }
+
+    static String oneLine(String s) {
+        String t = s.replace('\n', ' ');
+        return t.length() > 400 ? t.substring(0, 397) + "..." : t;
     }
 
     /** One line per outcome class that occurred, in taxonomy order. */
