@@ -43,6 +43,6 @@ public final class MergeCommand implements Callable<Integer> {
         var o = spec.commandLine().getOut();
         o.print(dev.parity.reports.RunTable.counts(r.records()));
         o.println("merged " + shards.size() + " shard(s), " + r.records().size() + " records into " + out);
-        return r.records().stream().allMatch(x -> !x.outcome().isProblem()) ? ExitCodes.FAITHFUL : ExitCodes.DISCREPANT;
+        return r.records().stream().noneMatch(dev.parity.result.RunRecord::failsGate) ? ExitCodes.FAITHFUL : ExitCodes.DISCREPANT;
     }
 }
