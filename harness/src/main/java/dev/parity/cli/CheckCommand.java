@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:faithful", "1:discrepant or accuracy-discrepant", "2:usage error or bad input",
             "3:an engine failed to load or run the model", "4:internal error",
-            "5:a model file refused as unsafe (pickle global, path escape, zip bomb)",
+            "5:a model file refused as unsafe (pickle global, path escape, zip bomb, code that writes files)",
             "6:the requested device is unavailable (e.g. CUDA on a CPU-only build)"})
 public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Spec

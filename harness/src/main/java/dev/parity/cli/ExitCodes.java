@@ -12,7 +12,7 @@ public final class ExitCodes {
     public static final int ENGINE_FAILED = 3;
     /** A bug in Parity itself; rerun with --verbose and report the stack trace. */
     public static final int INTERNAL_ERROR = 4;
-    /** A model file refused as unsafe before any engine saw it (pickle global, path escape, zip bomb). */
+    /** A model file refused as unsafe before any engine saw it (pickle global, path escape, zip bomb, code that writes files). */
     public static final int UNSAFE_MODEL = 5;
     /** A device was requested that this machine or build cannot provide (checked before any work). */
     public static final int DEVICE_UNAVAILABLE = 6;

@@ -2,6 +2,7 @@ package dev.parity.engine;
 
 import dev.parity.check.BadInputException;
 import dev.parity.safety.ArchivePolicy;
+import dev.parity.safety.TorchScriptCodeCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.zip.ZipFile;
  * {@code <root>/code/}. A plain {@code torch.save} file (a state_dict, a pickled nn.Module) is
  * refused with a message that says how to make TorchScript instead. Before that, the archive must
  * pass {@link ArchivePolicy}: safe entry names, bounded size, and pickles that import nothing but
- * what TorchScript needs.
+ * what TorchScript needs; after it, {@link TorchScriptCodeCheck}: code that calls nothing reaching
+ * files, processes or the network.
  */
 public final class TorchScriptArchive {
     /** Zip local-file-header magic. */
@@ -78,6 +80,7 @@ public final class TorchScriptArchive {
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ArchivePolicy.scanPickles(zip, file);
+            TorchScriptCodeCheck.check(zip, file);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
         }
