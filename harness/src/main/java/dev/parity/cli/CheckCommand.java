@@ -110,6 +110,17 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the whole result as JSON.")
     Path json;
 
+    @CommandLine.Mixin
+    WorkerOptions workerOptions;
+
+    @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "Wall-clock limit of the check; the worker is killed past it (0: none; default: ${DEFAULT-VALUE}).")
+    int timeout;
+
+    @Option(names = "--in-process",
+            description = "Run the engines in this process: no worker, no sandbox, no memory cap or timeout (trusted models only).")
+    boolean inProcess;
+
     @Override
     public Integer call() throws BadInputException {
         if (common.verbose) {
@@ -129,7 +140,18 @@ public final class CheckCommand implements Callable<Integer> {
                 }
             }
         };
-        CheckResult result = ParityCheck.run(request, progress);
+        CheckResult result;
+        if (inProcess) {
+            result = ParityCheck.run(request, progress);
+        } else {
+            dev.parity.isolation.Limits limits = workerOptions.limits(spec, timeout);
+            if (limits.sandbox() && !dev.parity.isolation.WorkerProcess.sandboxed(limits)) {
+                err.println("parity: note: no OS sandbox (" + dev.parity.isolation.Sandbox.unavailableReason()
+                        + "); the worker runs with its memory cap and timeout only");
+                err.flush();
+            }
+            result = dev.parity.check.IsolatedCheck.run(request, limits, progress);
+        }
         if (interactive && !common.verbose) {
             err.print("\r" + " ".repeat(40) + "\r");
             err.flush();
