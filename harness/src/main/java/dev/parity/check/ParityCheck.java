@@ -99,7 +99,8 @@ public final class ParityCheck {
                 dev.parity.result.Localization where = null;
                 if (req.localize() != null && (overall == Verdict.DISCREPANT || overall == Verdict.ACCURACY_DISCREPANT)) {
                     where = dev.parity.localize.Localizer.localize(dev.parity.localize.Localizer.Probe.beside(req.localize()),
-                            req.onnx(), cases.get(worstCase(judged)), req.attribution(), req.onnxThreads());
+                            req.onnx(), cases.get(worstCase(judged)), req.attribution(),
+                            new dev.parity.localize.Localizer.Settings(req.placement(), req.onnxThreads(), req.torchOptions()));
                 }
                 String message = overall == Verdict.FAILED ? judged.stream().filter(c -> c.verdict() == Verdict.FAILED)
                         .map(CaseResult::message).findFirst().orElse(null) : null;
