@@ -123,7 +123,8 @@ public final class Sandbox {
         for (Path p : sortedByDepth(new LinkedHashSet<>(writable.stream().map(x -> real(x.toAbsolutePath())).toList()))) {
             a.addAll(List.of("--bind", p.toString(), p.toString()));
         }
-        a.addAll(List.of("--chdir", "/tmp", "--"));
+        // the root itself (a tmpfs bwrap built) read-only: only /tmp and the writable binds take writes
+        a.addAll(List.of("--remount-ro", "/", "--chdir", "/tmp", "--"));
         return a;
     }
 

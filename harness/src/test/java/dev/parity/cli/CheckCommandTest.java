@@ -129,7 +129,9 @@ public class CheckCommandTest {
 
     @Test
     void toleranceFlagsChangeTheVerdict() {
-        Run strict = check(Corpus.reference("mlp"), Corpus.export("mlp"), "--atol", "0", "--rtol", "0");
+        // GroupNorm and InstanceNorm reduce in a different order in the two engines: fp32 rounding differs
+        Run strict = check(Corpus.reference("group_instance_norm"), Corpus.export("group_instance_norm"), "--atol", "0",
+                "--rtol", "0");
         assertEquals(ExitCodes.DISCREPANT, strict.code(), "fp32 rounding differs from zero somewhere");
         Run loose = check(Corpus.reference("avgpool_ceil"), Corpus.export("avgpool_ceil"), "--tol", "y=100:1");
         assertEquals(ExitCodes.FAITHFUL, loose.code());
@@ -206,10 +208,11 @@ public class CheckCommandTest {
     }
 
     @Test
-    void runCommandPrintsTheSummaryAndExitsOneOnProblems(@TempDir Path dir) {
+    void runCommandPrintsTheSummaryAndExitsZeroWhenProblemsAreExpected(@TempDir Path dir) {
         Run r = parity("run", "--corpus", Corpus.root().resolve("model-corpus").toString(), "--models", "mlp,avgpool_ceil",
                 "--configs", "opset13", "--out", dir.toString());
-        assertEquals(ExitCodes.DISCREPANT, r.code(), r.err());
+        assertEquals(ExitCodes.FAITHFUL, r.code(), r.err());
+        assertTrue(r.out().contains("avgpool_ceil             opset13  numeric-discrepancy  as expected"), r.out());
         assertTrue(r.out().contains("outcomes: numeric-discrepancy=1 faithful=1  (2 pairs)"), r.out());
         assertTrue(r.out().contains("run folder: " + dir), r.out());
         assertTrue(r.err().contains("[2/2]"), r.err());
