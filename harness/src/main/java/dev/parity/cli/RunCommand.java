@@ -199,12 +199,7 @@ public final class RunCommand implements Callable<Integer> {
         if (history != null) {
             HistoryCommand.add(s.folder(), history);
         }
-        try {
-            ReportCommand.render(s.folder(), history);
-        } catch (IOException e) {
-            throw new BadInputException("cannot write the reports into " + s.folder() + ": " + e.getMessage()
-                    + " (results.jsonl is complete: 'parity report " + s.folder() + "' renders them later)", e);
-        }
+        ReportCommand.render(s.folder(), history);
         o.println();
         o.print(RunTable.render(s.records()));
         o.println("generation " + s.generation() + "; run folder: " + s.folder());

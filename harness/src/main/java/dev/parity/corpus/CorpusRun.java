@@ -134,6 +134,7 @@ public final class CorpusRun {
             throw new BadInputException("no model/configuration matches --models '" + req.models() + "' --configs '"
                     + req.configs() + "'");
         }
+        List<Pair> selection = List.copyOf(pairs);
         if (req.shard() != null) {
             Shard shard = Shard.parse(req.shard());
             pairs.removeIf(p -> !shard.owns(p.key()));
@@ -172,13 +173,20 @@ public final class CorpusRun {
                     + " (build them with: ./parity corpus build --generation " + generation + ")");
         }
         try (RunFolder lock = RunFolder.open(req.out())) {
-            return inFolder(req, listener, resume, m, generation, placements, placed, pairs, provenance, expectations);
+            // the order of the whole selection, sharded or not: a merge orders records by it without the corpus
+            List<String> order = new ArrayList<>();
+            for (Placement pl : placements) {
+                for (Pair p : selection) {
+                    order.add(key(p, pl, placements));
+                }
+            }
+            return inFolder(req, listener, resume, m, generation, placements, placed, pairs, provenance, expectations, order);
         }
     }
 
     private static RunSummary inFolder(RunRequest req, RunListener listener, boolean resume, Manifest m, String generation,
             List<Placement> placements, List<Placed> placed, List<Pair> pairs, Map<String, ProvenanceRead> provenance,
-            Expectations expectations) throws BadInputException, IOException {
+            Expectations expectations, List<String> order) throws BadInputException, IOException {
         Path results = req.out().resolve(RESULTS);
         if (!resume && Files.exists(results) && Files.size(results) > 0) {
             // restartable by design: the same request continues where it stopped (a retried pod), another is refused
@@ -217,6 +225,7 @@ public final class CorpusRun {
         runInfo.put("expectations", expectations.source());
         runInfo.put("request", req);
         runInfo.put("plan", placed.stream().map(Placed::key).toList());
+        runInfo.put("order", order);
         writeRunJson(runInfo, req.out());
 
         List<Placed> todo = new ArrayList<>();

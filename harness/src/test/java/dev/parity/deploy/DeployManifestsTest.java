@@ -71,11 +71,4 @@ class DeployManifestsTest {
         assertTrue(shard.toString().contains("--shard \\\"${{ matrix.shard }}/${SHARDS}\\\""), shard.toString());
         assertEquals("shard", wf.at("/jobs/merge/needs").asText());
     }
-
-    @Test
-    void nightlyScriptRunsEveryShardThenMerges() throws Exception {
-        String sh = java.nio.file.Files.readString(Corpus.root().resolve(Path.of("deploy/nightly.sh")));
-        assertTrue(sh.contains("for ((k = 0; k < SHARDS; k++))") && sh.contains("--shard \"$k/$SHARDS\""));
-        assertTrue(sh.contains("parity\" merge \"$OUT\"/shard-*"));
-    }
 }

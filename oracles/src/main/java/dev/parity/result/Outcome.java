@@ -37,6 +37,8 @@ public enum Outcome {
     DEVICE_DISCREPANCY,
     /** Faithful on the baseline placement, discrepant at another ONNX Runtime optimisation level. */
     OPTIMIZATION_DISCREPANCY,
+    /** No record: the shard that owned the pair did not finish ({@code parity merge --allow-partial}). */
+    MISSING,
     /** Everything agrees. */
     FAITHFUL;
 
