@@ -130,9 +130,6 @@ public final class RunCommand implements Callable<Integer> {
         if (workers < 0 || timeout < 0 || threads < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--workers, --timeout and --threads must be >= 0");
         }
-        if (!(common.noiseFactor >= 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--noise-factor must be >= 0, got " + common.noiseFactor);
-        }
         List<String> placements = new ArrayList<>(matrix);
         if (device != null) {
             if (!placements.isEmpty()) {

@@ -596,14 +596,14 @@ public final class CorpusRun {
                 }
             }
         }
-        Double accDelta = r != null && r.accuracy() != null ? r.accuracy().delta() : null;
+        Double accDelta = r != null && r.accuracy() != null && r.accuracy().unjudged() == null ? r.accuracy().delta() : null;
         Double torchMs = median(tms);
         Double onnxMs = median(oms);
         if (r != null && r.latency() != null) {
             torchMs = r.latency().torchMedianMs();
             onnxMs = r.latency().onnxMedianMs();
         }
-        Double accP = r != null && r.accuracy() != null ? r.accuracy().pValue() : null;
+        Double accP = r != null && r.accuracy() != null && r.accuracy().unjudged() == null ? r.accuracy().pValue() : null;
         return new RunRecord(w.key(), p.model().name(), p.config().name(), generation, p.model().family(),
                 p.model().task(), o, verdict, mode, message, ratio, accDelta, accP, torchMs, onnxMs, expected, repro,
                 (System.nanoTime() - t0) / 1e9, export, r, w.placement());
