@@ -52,7 +52,7 @@ class DeployManifestsTest {
         JsonNode merge = read("deploy/k8s/nightly-merge.yaml");
         JsonNode c = merge.at("/spec/template/spec/containers/0");
         String cmd = c.path("args").get(0).asText();
-        assertTrue(cmd.contains("./parity merge /results/${RUN_ID}/shard-*"), cmd);
+        assertTrue(cmd.contains("parity merge /results/${RUN_ID}/shard-*"), cmd);
         assertEquals("parity-results", merge.at("/spec/template/spec/volumes/0/persistentVolumeClaim/claimName").asText());
         assertEquals("parity-results", read("deploy/k8s/results-pvc.yaml").at("/metadata/name").asText());
         assertEquals("ReadWriteMany", read("deploy/k8s/results-pvc.yaml").at("/spec/accessModes/0").asText());
