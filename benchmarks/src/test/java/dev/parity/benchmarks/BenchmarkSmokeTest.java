@@ -25,7 +25,7 @@ class BenchmarkSmokeTest {
                 .param("size", "1048576").param("model", "micro").param("batch", "1").param("regime", "NORMAL")
                 .shouldFailOnError(true).build();
         Collection<RunResult> results = new Runner(o).run();
-        assertEquals(7, results.size(), "benchmarks run");
+        assertEquals(11, results.size(), "benchmarks run");
         for (RunResult r : results) {
             assertTrue(r.getPrimaryResult().getScore() > 0, r.getParams().getBenchmark());
         }

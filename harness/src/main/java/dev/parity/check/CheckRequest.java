@@ -66,7 +66,19 @@ public record CheckRequest(
         Path localize) {
 
     public static final long DEFAULT_SEED = 0;
+    /** Most intra-op threads either engine is given. */
+    public static final int MAX_THREADS = 1024;
+    /** Most timed latency runs. */
+    public static final int MAX_LATENCY_RUNS = 10_000;
 
+    /**
+     * Validates every value a flag can carry; the messages name the flag.
+     *
+     * @throws IllegalArgumentException for a value out of range: a negative, NaN or infinite noise
+     *     factor, alpha outside (0, 1), a symbolic size outside 1..{@value CasePlanner#MAX_SYMBOLIC_SIZE},
+     *     threads outside 0..{@value #MAX_THREADS}, latency runs outside 0..{@value #MAX_LATENCY_RUNS}
+     *     (tolerance and attribution values are checked by their own records)
+     */
     public CheckRequest {
         Objects.requireNonNull(torch, "torch");
         Objects.requireNonNull(onnx, "onnx");
@@ -77,11 +89,23 @@ public record CheckRequest(
         Objects.requireNonNull(onnxOptimization, "onnxOptimization");
         logits = List.copyOf(logits);
         Objects.requireNonNull(attribution, "attribution");
-        if (!(noiseFactor >= 0)) {
-            throw new IllegalArgumentException("noise factor must be >= 0, got " + noiseFactor);
-        }
+        OutputJudge.requireNoiseFactor(noiseFactor);
         if (!(alpha > 0 && alpha < 1)) {
             throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
+        }
+        for (long s : symbolicSizes) {
+            if (s < 1 || s > CasePlanner.MAX_SYMBOLIC_SIZE) {
+                throw new IllegalArgumentException("--symbolic-sizes must be in 1.." + CasePlanner.MAX_SYMBOLIC_SIZE
+                        + ", got " + s);
+            }
+        }
+        for (int threads : new int[] {onnxThreads, torchOptions.intraOpThreads()}) {
+            if (threads < 0 || threads > MAX_THREADS) {
+                throw new IllegalArgumentException("--threads must be in 0.." + MAX_THREADS + ", got " + threads);
+            }
+        }
+        if (latencyRuns < 0 || latencyRuns > MAX_LATENCY_RUNS) {
+            throw new IllegalArgumentException("latency runs must be in 0.." + MAX_LATENCY_RUNS + ", got " + latencyRuns);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.parity.check;
 import dev.parity.engine.Engine;
 import dev.parity.engine.EngineFailure;
 import dev.parity.engine.OnnxRuntimeEngine;
+import dev.parity.engine.ReferenceTraits;
 import dev.parity.engine.TensorSpec;
 import dev.parity.engine.TorchScriptArchive;
 import dev.parity.engine.TorchScriptEngine;
@@ -13,8 +14,11 @@ import dev.parity.oracles.AccuracyFinding;
 import dev.parity.oracles.AttributionConfig;
 import dev.parity.oracles.AccuracyOracle;
 import dev.parity.oracles.ClassificationOracle;
+import dev.parity.oracles.ComparisonRule;
 import dev.parity.oracles.OutputFinding;
 import dev.parity.oracles.OutputJudge;
+import dev.parity.oracles.RepeatFinding;
+import dev.parity.oracles.RepeatOracle;
 import dev.parity.oracles.Verdict;
 import dev.parity.result.CaseResult;
 import dev.parity.result.CheckResult;
@@ -30,18 +34,22 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Checks one TorchScript/ONNX pair: the library call under {@code parity check}.
  *
  * <p>Phases are separate: inputs are planned and validated first, then every case runs on both
- * engines (and on the float64 twin, or on one-ulp-perturbed inputs when there is no twin) and the
- * outputs are kept, then the oracles judge the kept outputs, then labelled data (if any) is
- * classified by both models. Engine failures are recorded in the result ({@code failed}); only bad
- * input throws.
+ * engines (and on the float64 twin, and on one-ulp-perturbed inputs where some floating output has
+ * no fitting twin output) and the outputs are kept, then the oracles judge the kept outputs, then
+ * labelled data (if any) is classified by both models. The reference runs twice on the first case's
+ * inputs: if it differs from itself beyond rounding the verdict is
+ * {@code nondeterministic-reference} and nothing is compared. Engine failures are recorded in the
+ * result ({@code failed}); only bad input throws.
  *
  * <pre>{@code
  * CheckResult r = ParityCheck.run(CheckRequest.builder(Path.of("model.pt"), Path.of("model.onnx")).build());
@@ -72,6 +80,12 @@ public final class ParityCheck {
         }
         ModelFile torchFile = new ModelFile(req.torch().toString(), sha256(req.torch()));
         ModelFile onnxFile = new ModelFile(req.onnx().toString(), sha256(req.onnx()));
+        ReferenceTraits traits = ReferenceTraits.read(req.torch());
+        List<String> warnings = new ArrayList<>();
+        String training = traits.trainingWarning(req.torch().getFileName().toString());
+        if (training != null) {
+            warnings.add(training);
+        }
         Map<String, String> engines = EngineVersions.all();
         String mode = req.reference64() != null ? MODE_ATTRIBUTION : MODE_TOLERANCE;
         AttributionConfig rule = req.reference64() != null ? req.attribution() : null;
@@ -79,6 +93,7 @@ public final class ParityCheck {
         dev.parity.engine.Devices.requireOnnx(req.placement());
         dev.parity.engine.Devices.requireTorch(req.torchOptions().device(), req.torchOptions().deviceId());
         try (OnnxRuntimeEngine onnx = OnnxRuntimeEngine.load(req.onnx(), req.onnxThreads(), req.placement())) {
+            requireKnownOutputs(req, onnx.outputs());
             List<InputCase> cases = req.inputsFile() != null
                     ? List.of(CasePlanner.fromFile(onnx.inputs(), req.inputsFile()))
                     : CasePlanner.plan(onnx.inputs(), req.inputOverrides(), req.symbolicSizes(), req.seed());
@@ -86,42 +101,96 @@ public final class ParityCheck {
             try (TorchScriptEngine torch = TorchScriptEngine.load(req.torch(), req.torchOptions());
                  TorchScriptEngine twin = req.reference64() != null
                          ? TorchScriptEngine.load(req.reference64(), req.torchOptions()) : null) {
-                List<CaseRun> runs = infer(torch, twin, onnx, cases, req, listener);
+                Inference inferred = infer(torch, twin, onnx, cases, req, listener);
+                if (inferred.repeat().kind() == RepeatFinding.Kind.NONDETERMINISTIC) {
+                    String why = "the reference is nondeterministic: two runs on the inputs of case 0 differ: "
+                            + inferred.repeat().evidence() + "; likely cause: " + traits.likelyCause()
+                            + ". Nothing was compared";
+                    return new CheckResult(Verdict.NONDETERMINISTIC_REFERENCE, mode, torchFile, onnxFile, engines,
+                            req.seed(), why, List.of(), null, rule, null, null, warnings);
+                }
+                if (inferred.repeat().kind() == RepeatFinding.Kind.ROUNDING_LEVEL) {
+                    warnings.add("the reference is not bitwise repeatable (" + inferred.repeat().evidence()
+                            + "), at rounding level only, so outputs were compared");
+                }
+                List<CaseRun> runs = inferred.runs();
                 List<CaseResult> judged = judge(runs, onnx.outputs(), req);
+                if (twin != null && twinJudgedNothing(judged)) {
+                    warnings.add("the float64 twin judged no output: wherever the reference's output is floating, the "
+                            + "twin's is not float64 of the same shape, so those outputs were judged by tolerance "
+                            + "(see each output's rule)");
+                }
                 saveInputs(cases, judged, req.saveInputsDir());
-                AccuracyFinding accuracy = data == null ? null : accuracy(torch, onnx, data, req);
+                Accuracy accuracy = data == null ? null : accuracy(torch, onnx, data, req);
                 Latency latency = judged.isEmpty() || judged.get(0).verdict() == Verdict.FAILED ? null
                         : latency(torch, onnx, cases.get(0), req.latencyRuns());
                 Verdict overall = judged.stream().map(CaseResult::verdict).reduce(Verdict.FAITHFUL, Verdict::worse);
-                if (accuracy != null && accuracy.discrepant()) {
-                    overall = Verdict.ACCURACY_DISCREPANT;
+                if (accuracy != null) {
+                    overall = Verdict.worse(overall, accuracy.verdict());
                 }
+                boolean discrepantOutput = judged.stream().flatMap(c -> c.outputs().stream())
+                        .anyMatch(f -> f.verdict() == Verdict.DISCREPANT);
                 dev.parity.result.Localization where = null;
-                if (req.localize() != null && (overall == Verdict.DISCREPANT || overall == Verdict.ACCURACY_DISCREPANT)) {
+                if (req.localize() != null && (discrepantOutput || overall == Verdict.ACCURACY_DISCREPANT)) {
                     where = dev.parity.localize.Localizer.localize(dev.parity.localize.Localizer.Probe.beside(req.localize()),
-                            req.onnx(), cases.get(worstCase(judged)), req.attribution(), req.onnxThreads());
+                            req.onnx(), cases.get(worstCase(judged)), req.attribution(),
+                            new dev.parity.localize.Localizer.Settings(req.placement(), req.onnxThreads(), req.torchOptions()));
                 }
                 String message = overall == Verdict.FAILED ? judged.stream().filter(c -> c.verdict() == Verdict.FAILED)
                         .map(CaseResult::message).findFirst().orElse(null) : null;
+                if (message == null && accuracy != null && accuracy.finding().unjudged() != null) {
+                    message = "accuracy could not be judged: " + accuracy.finding().unjudged();
+                }
                 return new CheckResult(overall, mode, torchFile, onnxFile, engines, req.seed(), message, judged,
-                        accuracy, rule, latency, where);
+                        accuracy == null ? null : accuracy.finding(), rule, latency, where, warnings);
             }
         } catch (EngineFailure e) {
             return new CheckResult(Verdict.FAILED, mode, torchFile, onnxFile, engines, req.seed(), e.describe(),
-                    List.of(), null, rule, null, null);
+                    List.of(), null, rule, null, null, warnings);
+        }
+    }
+
+    /** Whether floating outputs were judged by value (NaN/Inf placement agreeing), but none by attribution. */
+    private static boolean twinJudgedNothing(List<CaseResult> judged) {
+        List<OutputFinding> all = judged.stream().flatMap(c -> c.outputs().stream()).collect(Collectors.toList());
+        return all.stream().noneMatch(f -> f.rule() == ComparisonRule.ATTRIBUTION)
+                && all.stream().anyMatch(f -> (f.rule() == ComparisonRule.TOLERANCE
+                        || f.rule() == ComparisonRule.NOISE_AWARE_TOLERANCE) && f.dtypeTorch().isFloating()
+                        && f.stats().nonfiniteMismatches() == 0);
+    }
+
+    /** {@code --tol} and {@code --logits} must name outputs the ONNX model has. */
+    private static void requireKnownOutputs(CheckRequest req, List<TensorSpec> outputs) throws BadInputException {
+        Set<String> names = new LinkedHashSet<>();
+        outputs.forEach(o -> names.add(o.name()));
+        for (String n : req.tolerances().perOutput().keySet()) {
+            if (!names.contains(n)) {
+                throw new BadInputException("--tol names unknown output '" + n + "', expected one of " + names);
+            }
+        }
+        for (String n : req.logits()) {
+            if (!names.contains(n)) {
+                throw new BadInputException("--logits names unknown output '" + n + "', expected one of " + names);
+            }
         }
     }
 
     /**
-     * What one case produced, before any judgement: the reference, the export, and either the
-     * float64 twin or the reference on one-ulp-perturbed inputs.
+     * What one case produced, before any judgement: the reference, the export, the float64 twin (if
+     * any), and the reference on one-ulp-perturbed inputs where some floating output has no fitting
+     * twin output.
      */
     record CaseRun(InputCase input, List<Tensor> torch, List<Tensor> onnx, List<Tensor> twin, List<Tensor> perturbed,
             Double torchMs, Double onnxMs, String failure, String note) {}
 
-    private static List<CaseRun> infer(TorchScriptEngine torch, TorchScriptEngine twin, OnnxRuntimeEngine onnx,
+    /** Every case's run, and how two runs of the reference on the first case's inputs compare. */
+    record Inference(List<CaseRun> runs, RepeatFinding repeat) {}
+
+    private static Inference infer(TorchScriptEngine torch, TorchScriptEngine twin, OnnxRuntimeEngine onnx,
             List<InputCase> cases, CheckRequest req, CheckListener listener) throws BadInputException {
         List<CaseRun> runs = new ArrayList<>();
+        List<String> outputNames = onnx.outputs().stream().map(TensorSpec::name).collect(Collectors.toList());
+        RepeatFinding repeat = RepeatFinding.IDENTICAL;
         for (InputCase c : cases) {
             listener.caseStarted(c.index(), cases.size(), c.regime().label());
             List<Tensor> t = null;
@@ -130,7 +199,7 @@ public final class ParityCheck {
             List<Tensor> tp = null;
             Double tMs = null;
             Double oMs = null;
-            String note = null;
+            List<String> notes = new ArrayList<>();
             List<String> failures = new ArrayList<>();
             long t0 = System.nanoTime();
             try {
@@ -141,6 +210,17 @@ public final class ParityCheck {
                         + " input(s) " + c.names() + ", " + e.getMessage(), e);
             } catch (EngineFailure e) {
                 failures.add(e.describe());
+            }
+            if (runs.isEmpty() && t != null) {
+                // Cheap insurance: a reference that differs from itself makes every comparison noise.
+                try {
+                    repeat = RepeatOracle.compare(outputNames, t, torch.run(c.tensors()), req.attribution().floor());
+                } catch (EngineFailure e) {
+                    failures.add(e.describe() + " (on a second run with the same inputs)");
+                }
+                if (repeat.kind() == RepeatFinding.Kind.NONDETERMINISTIC) {
+                    return new Inference(List.of(), repeat);
+                }
             }
             long o0 = System.nanoTime();
             try {
@@ -158,13 +238,19 @@ public final class ParityCheck {
                             throw new BadInputException("--reference64 " + req.reference64() + " is not a float64 twin of "
                                     + "the reference: " + e.describe(), e);
                         }
-                        note = "float64 twin failed (" + e.describe() + "); judged in tolerance mode";
+                        notes.add("float64 twin failed (" + e.describe() + "); judged in tolerance mode");
                     }
                     if (t64 != null && runs.isEmpty()) {
                         requireTwin(t, t64, req.reference64());
                     }
+                    if (t64 != null) {
+                        String misfit = twinShapeMisfits(t, t64, outputNames);
+                        if (misfit != null) {
+                            notes.add(misfit);
+                        }
+                    }
                 }
-                if (t64 == null && req.noiseFactor() > 0) {
+                if (req.noiseFactor() > 0 && needsNoiseRun(t, t64)) {
                     List<Tensor> moved = new ArrayList<>();
                     for (int i = 0; i < c.tensors().size(); i++) {
                         moved.add(Perturbation.oneUlp(c.tensors().get(i), req.seed() * 31 + c.index() * 7L + i));
@@ -172,27 +258,54 @@ public final class ParityCheck {
                     try {
                         tp = torch.run(moved);
                     } catch (EngineFailure e) {
-                        note = "reference failed on one-ulp-perturbed inputs; fixed tolerances used";
+                        notes.add("reference failed on one-ulp-perturbed inputs; fixed tolerances used");
                     }
                 }
             }
             runs.add(new CaseRun(c, t, o, t64, tp, tMs, oMs, failures.isEmpty() ? null : String.join("; ", failures),
-                    note));
+                    notes.isEmpty() ? null : String.join("; ", notes)));
         }
-        return runs;
+        return new Inference(runs, repeat);
     }
 
-    /** A twin must return as many outputs as the reference, of the same shapes, in float64. */
+    /** Whether some floating reference output lacks a fitting twin output (or there is no twin). */
+    private static boolean needsNoiseRun(List<Tensor> t, List<Tensor> t64) {
+        for (int i = 0; i < t.size(); i++) {
+            Tensor ref = t.get(i);
+            if (ref.dtype().isFloating() && !OutputJudge.twinFits(ref, t64 == null || i >= t64.size() ? null : t64.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A case note naming the twin outputs whose shape differs from the reference's on this case, or null. */
+    private static String twinShapeMisfits(List<Tensor> t, List<Tensor> t64, List<String> names) {
+        List<String> off = new ArrayList<>();
+        for (int i = 0; i < Math.min(t.size(), t64.size()); i++) {
+            if (!java.util.Arrays.equals(t.get(i).shape(), t64.get(i).shape())) {
+                off.add((i < names.size() ? names.get(i) : "output" + i) + " (twin " + Tensor.shapeText(t64.get(i).shape())
+                        + ", reference " + Tensor.shapeText(t.get(i).shape()) + ")");
+            }
+        }
+        return off.isEmpty() ? null : "float64 twin's shape differs on this case for " + String.join(", ", off)
+                + "; judged without the twin";
+    }
+
+    /**
+     * A twin must return as many outputs as the reference, of the same shapes, on the first case.
+     * Element types may differ: integer and bool outputs, and outputs the model casts back to
+     * float32, are judged by the other rules ({@link OutputJudge#twinFits}).
+     */
     private static void requireTwin(List<Tensor> t, List<Tensor> t64, Path file) throws BadInputException {
         boolean ok = t64.size() == t.size();
         for (int i = 0; ok && i < t.size(); i++) {
-            ok = java.util.Arrays.equals(t.get(i).shape(), t64.get(i).shape())
-                    && (!t.get(i).dtype().isFloating() || t64.get(i).dtype() == dev.parity.tensor.DType.FLOAT64);
+            ok = java.util.Arrays.equals(t.get(i).shape(), t64.get(i).shape());
         }
         if (!ok) {
             throw new BadInputException("--reference64 " + file + " is not a float64 twin of the reference: its outputs "
                     + t64.stream().map(x -> x.dtype() + " " + Tensor.shapeText(x.shape())).collect(Collectors.toList())
-                    + " differ from the reference's "
+                    + " differ in count or shape from the reference's "
                     + t.stream().map(x -> x.dtype() + " " + Tensor.shapeText(x.shape())).collect(Collectors.toList()));
         }
     }
@@ -313,8 +426,16 @@ public final class ParityCheck {
         }
     }
 
-    private static AccuracyFinding accuracy(TorchScriptEngine torch, OnnxRuntimeEngine onnx, LabelledData data,
-            CheckRequest req) throws EngineFailure {
+    /** The accuracy finding and the check verdict it implies (faithful when judged and not discrepant). */
+    private record Accuracy(AccuracyFinding finding, Verdict verdict) {}
+
+    /**
+     * Both models classify the labelled data. An engine failure on a batch leaves the accuracy
+     * unjudged and the check failed; a model returning another number of rows than it was fed (a
+     * batch size frozen by tracing) leaves it unjudged and the check discrepant.
+     */
+    private static Accuracy accuracy(TorchScriptEngine torch, OnnxRuntimeEngine onnx, LabelledData data,
+            CheckRequest req) {
         int out = 0;
         for (int i = 0; i < onnx.outputs().size(); i++) {
             if (req.logits().contains(onnx.outputs().get(i).name())) {
@@ -322,17 +443,41 @@ public final class ParityCheck {
                 break;
             }
         }
+        String name = out < onnx.outputs().size() ? onnx.outputs().get(out).name() : "output" + out;
         long[] tp = new long[data.size()];
         long[] op = new long[data.size()];
         int at = 0;
         for (LabelledData.Batch b : data.batches(onnx.inputs())) {
-            long[] t = AccuracyOracle.argmaxRows(torch.run(b.tensors()).get(out));
-            long[] o = AccuracyOracle.argmaxRows(onnx.run(b.tensors()).get(out));
-            System.arraycopy(t, 0, tp, at, b.valid());
-            System.arraycopy(o, 0, op, at, b.valid());
+            long fed = b.tensors().isEmpty() || b.tensors().get(0).rank() == 0 ? b.valid() : b.tensors().get(0).shape()[0];
+            String samples = "labelled samples " + at + ".." + (at + b.valid() - 1);
+            long[][] predicted = new long[2][];
+            Engine[] both = {torch, onnx};
+            for (int k = 0; k < 2; k++) {
+                List<Tensor> result;
+                try {
+                    result = both[k].run(b.tensors());
+                } catch (EngineFailure e) {
+                    return new Accuracy(AccuracyFinding.unjudged(data.size(), req.alpha(), e.describe() + " (" + samples
+                            + ")"), Verdict.FAILED);
+                }
+                if (out >= result.size() || result.get(out).rank() == 0) {
+                    return new Accuracy(AccuracyFinding.unjudged(data.size(), req.alpha(), both[k].id() + " returned "
+                            + (out >= result.size() ? "no output " + name : "a scalar " + name) + " for " + samples),
+                            Verdict.DISCREPANT);
+                }
+                predicted[k] = AccuracyOracle.argmaxRows(result.get(out));
+                if (predicted[k].length != fed) {
+                    return new Accuracy(AccuracyFinding.unjudged(data.size(), req.alpha(), both[k].id() + " returned "
+                            + predicted[k].length + " rows of " + name + " for a batch of " + fed + " (" + samples
+                            + "); is the batch size frozen in the model?"), Verdict.DISCREPANT);
+                }
+            }
+            System.arraycopy(predicted[0], 0, tp, at, b.valid());
+            System.arraycopy(predicted[1], 0, op, at, b.valid());
             at += b.valid();
         }
-        return AccuracyOracle.compare(data.labels(), tp, op, req.alpha());
+        AccuracyFinding f = AccuracyOracle.compare(data.labels(), tp, op, req.alpha());
+        return new Accuracy(f, f.discrepant() ? Verdict.ACCURACY_DISCREPANT : Verdict.FAITHFUL);
     }
 
     public static String sha256(Path file) throws BadInputException {

@@ -10,7 +10,6 @@ import dev.parity.inputs.InputOverride;
 import dev.parity.oracles.AttributionConfig;
 import dev.parity.oracles.Tolerance;
 import dev.parity.oracles.ToleranceConfig;
-import dev.parity.reports.ConsoleReport;
 import dev.parity.result.CheckResult;
 import dev.parity.result.ResultJson;
 import java.io.IOException;
@@ -29,7 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a TorchScript model and its ONNX export on identical inputs and compare every output.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:faithful", "1:discrepant or accuracy-discrepant", "2:usage error or bad input",
+        exitCodeList = {"0:faithful", "1:discrepant, accuracy-discrepant or nondeterministic-reference",
+            "2:usage error or bad input",
             "3:an engine failed to load or run the model", "4:internal error",
             "5:a model file refused as unsafe (pickle global, path escape, zip bomb, code that writes files)",
             "6:the requested device is unavailable (e.g. CUDA on a CPU-only build)"})
@@ -64,7 +64,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--inputs", paramLabel = "FILE.npz|DIR", description = "Real inputs: an .npz or a folder of NAME.npy, instead of generated ones.")
     Path inputsFile;
 
-    @Option(names = "--symbolic-sizes", split = ",", paramLabel = "N", description = "Sizes tried for every free symbolic dimension (default: 1,3).")
+    @Option(names = "--symbolic-sizes", split = ",", paramLabel = "N", description = "Sizes tried for every free symbolic dimension, each 1..65536 (default: 1,3).")
     List<Long> symbolicSizes = new ArrayList<>();
 
     @Option(names = "--atol", description = "Absolute tolerance for every floating output (default per dtype; float32 1e-5).")
@@ -110,6 +110,17 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the whole result as JSON.")
     Path json;
 
+    @CommandLine.Mixin
+    WorkerOptions workerOptions;
+
+    @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "Wall-clock limit of the check; the worker is killed past it (0: none; default: ${DEFAULT-VALUE}).")
+    int timeout;
+
+    @Option(names = "--in-process",
+            description = "Run the engines in this process: no worker, no sandbox, no memory cap or timeout (trusted models only).")
+    boolean inProcess;
+
     @Override
     public Integer call() throws BadInputException {
         if (common.verbose) {
@@ -129,12 +140,23 @@ public final class CheckCommand implements Callable<Integer> {
                 }
             }
         };
-        CheckResult result = ParityCheck.run(request, progress);
+        CheckResult result;
+        if (inProcess) {
+            result = ParityCheck.run(request, progress);
+        } else {
+            dev.parity.isolation.Limits limits = workerOptions.limits(spec, timeout);
+            if (limits.sandbox() && !dev.parity.isolation.WorkerProcess.sandboxed(limits)) {
+                err.println("parity: note: no OS sandbox (" + dev.parity.isolation.Sandbox.unavailableReason()
+                        + "); the worker runs with its memory cap and timeout only");
+                err.flush();
+            }
+            result = dev.parity.check.IsolatedCheck.run(request, limits, progress);
+        }
         if (interactive && !common.verbose) {
             err.print("\r" + " ".repeat(40) + "\r");
             err.flush();
         }
-        out.print(ConsoleReport.render(result));
+        out.print(dev.parity.reports.ConsoleReport.render(result));
         out.flush();
         if (json != null) {
             try {
@@ -147,6 +169,7 @@ public final class CheckCommand implements Callable<Integer> {
             case FAITHFUL: return ExitCodes.FAITHFUL;
             case DISCREPANT: return ExitCodes.DISCREPANT;
             case ACCURACY_DISCREPANT: return ExitCodes.DISCREPANT;
+            case NONDETERMINISTIC_REFERENCE: return ExitCodes.DISCREPANT;
             default: return ExitCodes.ENGINE_FAILED;
         }
     }

@@ -26,17 +26,22 @@ public final class DoctorCommand implements Callable<Integer> {
         o.println("parity       " + v.get("parity"));
         o.println("java         " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         o.println("djl          " + v.get("djl"));
-        o.println("libtorch     " + v.get("libtorch") + " (" + flavor() + ")");
+        boolean torchCuda = Devices.torchCudaBuild();
+        o.println("libtorch     " + v.get("libtorch") + " (" + (torchCuda ? "CUDA build" : "CPU build")
+                + ", as libtorch reports it)");
         o.println("onnxruntime  " + v.get("onnxruntime"));
         Set<OrtProvider> eps = Devices.onnxProviders();
         o.println("ONNX Runtime execution providers compiled in: " + eps);
+        String cudaProblem = Devices.onnxCudaProblem();
+        o.println("ONNX Runtime CUDA provider: " + (cudaProblem == null ? "loads on device 0" : cudaProblem));
         int torchGpus = Devices.torchGpus();
         o.println("GPUs visible to libtorch: " + torchGpus);
-        boolean driver = Files.exists(Path.of("/proc/driver/nvidia/version")) || Files.exists(Path.of("/dev/nvidiactl"));
-        o.println("NVIDIA driver on this machine: " + (driver ? "yes" : "no"));
+        o.println("NVIDIA GPUs the kernel driver lists: " + driverGpus());
+        o.println("worker sandbox: " + (dev.parity.isolation.Sandbox.available() ? "bubblewrap"
+                : "none (" + dev.parity.isolation.Sandbox.unavailableReason() + ")"));
         o.println();
         boolean ok = true;
-        if (!eps.contains(OrtProvider.CUDA)) {
+        if (cudaProblem != null) {
             ok = false;
             o.println("missing for --device cuda (ONNX side): " + Devices.ONNX_CUDA_HINT);
         }
@@ -44,19 +49,16 @@ public final class DoctorCommand implements Callable<Integer> {
             ok = false;
             o.println("missing for --torch-device cuda (reference side): " + Devices.TORCH_CUDA_HINT);
         }
-        if (!driver) {
-            o.println("missing for any GPU run: an NVIDIA GPU with its driver");
-        }
         o.println(ok ? "ready for CPU and GPU runs" : "ready for CPU runs (onnx:cpu in every optimisation level); not for GPU runs");
         return ExitCodes.FAITHFUL;
     }
 
-    private static String flavor() {
-        String lib = System.getProperty("java.library.path", "");
-        try {
-            return ai.djl.pytorch.jni.LibUtils.getLibtorchPath().contains("cu") ? "CUDA build" : "CPU build";
-        } catch (RuntimeException | Error e) {
-            return lib.isEmpty() ? "unknown build" : "unknown build";
+    /** GPUs the NVIDIA kernel driver enumerates ({@code /proc/driver/nvidia/gpus/*}), 0 without the driver. */
+    static int driverGpus() {
+        try (var s = Files.list(Path.of("/proc/driver/nvidia/gpus"))) {
+            return (int) s.count();
+        } catch (java.io.IOException e) {
+            return 0;
         }
     }
 }

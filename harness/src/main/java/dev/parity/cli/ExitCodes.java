@@ -4,7 +4,10 @@ package dev.parity.cli;
 public final class ExitCodes {
     /** Every check faithful. */
     public static final int FAITHFUL = 0;
-    /** At least one discrepancy. */
+    /**
+     * At least one discrepancy; for {@code check} also a reference that differs from itself
+     * ({@code nondeterministic-reference}): nothing a CI job may pass.
+     */
     public static final int DISCREPANT = 1;
     /** Usage error or bad input (missing or corrupt file, wrong spec): nothing was compared. */
     public static final int BAD_INPUT = 2;

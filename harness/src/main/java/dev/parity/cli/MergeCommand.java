@@ -25,6 +25,10 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The merged run folder (must not hold a run).")
     Path out;
 
+    @Option(names = "--allow-partial",
+            description = "Merge unfinished shards too: their missing pairs are recorded as 'missing' (exit 1).")
+    boolean allowPartial;
+
     @Option(names = "--history", paramLabel = "DB", description = "Also store the merged run in this history database.")
     Path history;
 
@@ -32,7 +36,7 @@ public final class MergeCommand implements Callable<Integer> {
     public Integer call() throws BadInputException {
         RunMerge.Result r;
         try {
-            r = RunMerge.merge(shards, out);
+            r = RunMerge.merge(shards, out, allowPartial);
         } catch (IOException e) {
             throw new BadInputException(e.getMessage(), e);
         }

@@ -65,6 +65,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Per-pair limit in worker mode; the worker is killed and the pair recorded as timeout (default: ${DEFAULT-VALUE}).")
     int timeout;
 
+    @CommandLine.Mixin
+    WorkerOptions workerOptions;
+
     @Option(names = "--matrix", split = ",", paramLabel = "PLACEMENT",
             description = "ONNX placements to check every pair at, the first being the baseline: onnx:cpu, onnx:cuda[:N], "
                     + "onnx:cpu:opt=disabled|basic|extended|all (default: onnx:cpu).")
@@ -127,9 +130,6 @@ public final class RunCommand implements Callable<Integer> {
         if (workers < 0 || timeout < 0 || threads < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--workers, --timeout and --threads must be >= 0");
         }
-        if (!(common.noiseFactor >= 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--noise-factor must be >= 0, got " + common.noiseFactor);
-        }
         List<String> placements = new ArrayList<>(matrix);
         if (device != null) {
             if (!placements.isEmpty()) {
@@ -141,7 +141,12 @@ public final class RunCommand implements Callable<Integer> {
             dev.parity.corpus.Shard.parse(shard);
         }
         RunRequest req = new RunRequest(corpusDir, generation, models, configs, folder, common.seed, !toleranceMode, threads,
-                common.noiseFactor, workers, timeout, placements, shard, common.torchDevice, localize, baseline);
+                common.noiseFactor, workers, timeout, placements, shard, common.torchDevice, localize, baseline,
+                workerOptions.limits(spec, timeout).maxMemoryBytes(), !workerOptions.noSandbox);
+        if (workers > 0 && resume == null) {
+            err.println("parity: " + dev.parity.isolation.WorkerProcess.describe(req.limits()));
+            err.flush();
+        }
         if (resume != null && baseline != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--resume finishes a run with its own settings; "
                     + "drop --baseline");

@@ -134,6 +134,7 @@ public final class CorpusRun {
             throw new BadInputException("no model/configuration matches --models '" + req.models() + "' --configs '"
                     + req.configs() + "'");
         }
+        List<Pair> selection = List.copyOf(pairs);
         if (req.shard() != null) {
             Shard shard = Shard.parse(req.shard());
             pairs.removeIf(p -> !shard.owns(p.key()));
@@ -171,12 +172,31 @@ public final class CorpusRun {
             throw new BadInputException("generation '" + generation + "' has no exports in " + req.corpus()
                     + " (build them with: ./parity corpus build --generation " + generation + ")");
         }
-        Files.createDirectories(req.out());
-        Path results = req.out().resolve(RESULTS);
-        Map<String, RunRecord> done = resume ? recover(results) : new LinkedHashMap<>();
-        if (!resume && Files.exists(results) && Files.size(results) > 0) {
-            throw new BadInputException(req.out() + " already holds a run; use --resume to finish it or another --out");
+        try (RunFolder lock = RunFolder.open(req.out())) {
+            // the order of the whole selection, sharded or not: a merge orders records by it without the corpus
+            List<String> order = new ArrayList<>();
+            for (Placement pl : placements) {
+                for (Pair p : selection) {
+                    order.add(key(p, pl, placements));
+                }
+            }
+            return inFolder(req, listener, resume, m, generation, placements, placed, pairs, provenance, expectations, order);
         }
+    }
+
+    private static RunSummary inFolder(RunRequest req, RunListener listener, boolean resume, Manifest m, String generation,
+            List<Placement> placements, List<Placed> placed, List<Pair> pairs, Map<String, ProvenanceRead> provenance,
+            Expectations expectations, List<String> order) throws BadInputException, IOException {
+        Path results = req.out().resolve(RESULTS);
+        if (!resume && Files.exists(results) && Files.size(results) > 0) {
+            // restartable by design: the same request continues where it stopped (a retried pod), another is refused
+            String diff = RunFolder.difference(req.out(), req);
+            if (diff != null) {
+                throw new BadInputException(req.out() + " holds a run of another request (" + diff + "); use another --out");
+            }
+            resume = true;
+        }
+        Map<String, RunRecord> done = resume ? recover(results) : new LinkedHashMap<>();
         Map<String, Object> runInfo = new LinkedHashMap<>();
         if (resume && Files.isRegularFile(req.out().resolve(RUN_JSON))) {
             runInfo.putAll(ResultJson.mapper().readValue(req.out().resolve(RUN_JSON).toFile(),
@@ -204,7 +224,9 @@ public final class CorpusRun {
         runInfo.put("matrix", placements.stream().map(Placement::label).toList());
         runInfo.put("expectations", expectations.source());
         runInfo.put("request", req);
-        ResultJson.write(runInfo, req.out().resolve(RUN_JSON));
+        runInfo.put("plan", placed.stream().map(Placed::key).toList());
+        runInfo.put("order", order);
+        writeRunJson(runInfo, req.out());
 
         List<Placed> todo = new ArrayList<>();
         for (Placed p : placed) {
@@ -222,17 +244,20 @@ public final class CorpusRun {
         }
         Map<String, RunRecord> fresh = new java.util.concurrent.ConcurrentHashMap<>();
         ObjectMapper line = ResultJson.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
-        try (FileChannel ch = FileChannel.open(results, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        try (FileChannel ch = openResults(results);
              OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {
             Expectations expect = expectations;
             Appender append = r0 -> {
                 RunRecord adjusted = adjust(r0, placements, baseline);
                 RunRecord r = adjusted.expecting(expect.of(adjusted));
                 synchronized (ch) {
-                    os.write((line.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8));
-                    os.flush();
-                    ch.force(false);
+                    try {
+                        os.write((line.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8));
+                        os.flush();
+                        ch.force(false);
+                    } catch (IOException e) {
+                        throw new WriteFailure(e);
+                    }
                     fresh.put(r.key(), r);
                 }
                 listener.pairFinished(r);
@@ -252,6 +277,10 @@ public final class CorpusRun {
                     inWorkers(req, generation, phase, listener, append);
                 }
             }
+        } catch (WriteFailure e) {
+            throw new BadInputException("cannot write " + results + ": " + RunFolder.reason(e.io) + "; the "
+                    + (done.size() + fresh.size()) + " records written before are kept: free the space and rerun the same "
+                    + "command to finish", e);
         }
         List<RunRecord> records = new ArrayList<>();
         for (Placed p : placed) {
@@ -263,8 +292,18 @@ public final class CorpusRun {
         runInfo.put("finished", Instant.now().toString());
         runInfo.put("counts", counts(records));
         runInfo.put("unexpected", records.stream().filter(RunRecord::failsGate).map(RunRecord::key).toList());
-        ResultJson.write(runInfo, req.out().resolve(RUN_JSON));
+        runInfo.put("complete", records.size() == placed.size());
+        writeRunJson(runInfo, req.out());
         return new RunSummary(req.out(), generation, records);
+    }
+
+    private static void writeRunJson(Map<String, Object> runInfo, Path out) throws BadInputException {
+        try {
+            ResultJson.write(runInfo, out.resolve(RUN_JSON));
+        } catch (IOException e) {
+            throw new BadInputException("cannot write " + out.resolve(RUN_JSON) + ": " + RunFolder.reason(e)
+                    + "; the records written so far are kept: rerun the same command to finish", e);
+        }
     }
 
     /**
@@ -290,6 +329,25 @@ public final class CorpusRun {
                 + (r.message() == null ? "" : ": " + r.message()));
     }
 
+    /** A failed write of results.jsonl (disk full, folder gone read-only): ends the run, keeps what was written. */
+    private static final class WriteFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+        final transient IOException io;
+
+        WriteFailure(IOException io) {
+            super(io.getMessage(), io);
+            this.io = io;
+        }
+    }
+
+    private static FileChannel openResults(Path results) throws BadInputException {
+        try {
+            return FileChannel.open(results, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new BadInputException("cannot write " + results + ": " + RunFolder.reason(e), e);
+        }
+    }
+
     private interface Appender {
         void accept(RunRecord r) throws IOException;
     }
@@ -312,6 +370,9 @@ public final class CorpusRun {
                 try {
                     f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof WriteFailure w) {
+                        throw w;
+                    }
                     throw new IOException("worker dispatch failed: " + e.getCause(), e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -535,14 +596,14 @@ public final class CorpusRun {
                 }
             }
         }
-        Double accDelta = r != null && r.accuracy() != null ? r.accuracy().delta() : null;
+        Double accDelta = r != null && r.accuracy() != null && r.accuracy().unjudged() == null ? r.accuracy().delta() : null;
         Double torchMs = median(tms);
         Double onnxMs = median(oms);
         if (r != null && r.latency() != null) {
             torchMs = r.latency().torchMedianMs();
             onnxMs = r.latency().onnxMedianMs();
         }
-        Double accP = r != null && r.accuracy() != null ? r.accuracy().pValue() : null;
+        Double accP = r != null && r.accuracy() != null && r.accuracy().unjudged() == null ? r.accuracy().pValue() : null;
         return new RunRecord(w.key(), p.model().name(), p.config().name(), generation, p.model().family(),
                 p.model().task(), o, verdict, mode, message, ratio, accDelta, accP, torchMs, onnxMs, expected, repro,
                 (System.nanoTime() - t0) / 1e9, export, r, w.placement());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.parity.check.BadInputException;
+import dev.parity.result.Outcome;
 import dev.parity.result.ResultJson;
 import dev.parity.result.RunRecord;
 import java.io.IOException;
@@ -20,9 +21,13 @@ import java.util.stream.Stream;
 
 /**
  * Merges the run folders of a sharded run into one: the union of their records (a key found twice
- * must agree, else it is an error), ordered as an unsharded run orders them (manifest order, the
- * baseline placement first), the shards' reproduction inputs and crash reports, and a run.json that
- * names the shards, the earliest start and the latest end.
+ * must agree, else it is an error), ordered as an unsharded run orders them (the {@code order} every
+ * shard's run.json records, so no corpus is needed here), the shards' reproduction inputs and crash
+ * reports, and a run.json that names the shards, the earliest start and the latest end.
+ *
+ * <p>Refused: shards of different requests (named field by field), a missing or repeated shard index,
+ * and unfinished shards, unless {@code allowPartial}: then every pair without a record is recorded as
+ * {@code missing}, which fails the gate.
  */
 public final class RunMerge {
     private RunMerge() {}
@@ -31,6 +36,10 @@ public final class RunMerge {
     public record Result(List<RunRecord> records) {}
 
     public static Result merge(List<Path> shards, Path out) throws IOException, BadInputException {
+        return merge(shards, out, false);
+    }
+
+    public static Result merge(List<Path> shards, Path out, boolean allowPartial) throws IOException, BadInputException {
         if (Files.exists(out.resolve(CorpusRun.RESULTS))) {
             throw new BadInputException(out + " already holds a run; merge into an empty folder");
         }
@@ -54,7 +63,30 @@ public final class RunMerge {
             }
         }
         checkShards(shards, infos);
+        List<String> unfinished = new ArrayList<>();
+        for (int i = 0; i < shards.size(); i++) {
+            Map<String, Object> info = infos.get(i);
+            Object plan = info.get("plan");
+            long mine = CorpusRun.recover(shards.get(i).resolve(CorpusRun.RESULTS)).size();
+            boolean finished = info.get("finished") != null && !(plan instanceof List<?> l && mine < l.size());
+            if (!finished) {
+                unfinished.add(shards.get(i) + " (" + mine + (plan instanceof List<?> l ? " of " + l.size() : "") + " pairs)");
+            }
+        }
+        if (!unfinished.isEmpty() && !allowPartial) {
+            throw new BadInputException("merge: unfinished shard(s) " + unfinished + "; rerun each shard's own command to "
+                    + "finish it, or merge with --allow-partial to record the missing pairs as missing");
+        }
         List<RunRecord> records = new ArrayList<>(byKey.values());
+        List<String> missing = new ArrayList<>();
+        if (!unfinished.isEmpty()) {
+            for (Object k : infos.get(0).get("order") instanceof List<?> l ? l : List.of()) {
+                if (!byKey.containsKey(k.toString())) {
+                    missing.add(k.toString());
+                    records.add(missingRecord(k.toString(), String.valueOf(infos.get(0).get("generation"))));
+                }
+            }
+        }
         Map<String, Integer> order = order(infos);
         records.sort(Comparator.comparingInt((RunRecord r) -> order.getOrDefault(r.key(), Integer.MAX_VALUE))
                 .thenComparing(RunRecord::key));
@@ -78,6 +110,9 @@ public final class RunMerge {
         info.put("finished", infos.stream().map(i -> String.valueOf(i.get("finished"))).max(String::compareTo).orElse(null));
         info.put("pairs", records.size());
         info.put("counts", CorpusRun.counts(records));
+        info.put("complete", unfinished.isEmpty());
+        info.put("missing", missing);
+        info.put("unexpected", records.stream().filter(RunRecord::failsGate).map(RunRecord::key).toList());
         ResultJson.write(info, out.resolve(CorpusRun.RUN_JSON));
         return new Result(records);
     }
@@ -112,6 +147,21 @@ public final class RunMerge {
                 throw new BadInputException("merge: shard " + sh.index() + "/" + sh.count() + " given twice");
             }
         }
+        Map<String, Object> first = infos.get(0);
+        for (int i = 1; i < infos.size(); i++) {
+            List<String> diffs = new ArrayList<>();
+            for (String f : RunFolder.SAME_REQUEST) {
+                Object a = first.get("request") instanceof Map<?, ?> ra ? ra.get(f) : null;
+                Object b = infos.get(i).get("request") instanceof Map<?, ?> rb ? rb.get(f) : null;
+                if (!f.equals("shard") && !String.valueOf(a).equals(String.valueOf(b))) {
+                    diffs.add(f + " " + a + " vs " + b);
+                }
+            }
+            if (!diffs.isEmpty()) {
+                throw new BadInputException("merge: " + shards.get(i) + " was run with another request than " + shards.get(0)
+                        + " (" + String.join("; ", new java.util.TreeSet<>(diffs)) + ")");
+            }
+        }
         if (generations.size() > 1) {
             throw new BadInputException("merge: the runs are of different generations " + generations
                     + "; use parity compare for that");
@@ -127,10 +177,34 @@ public final class RunMerge {
         }
     }
 
-    /** Position of every key in an unsharded run of the shards' request, when the corpus is at hand. */
+    /** A pair its unfinished shard never recorded. */
+    static RunRecord missingRecord(String key, String generation) {
+        int slash = key.indexOf('/');
+        int hash = key.indexOf('#');
+        String model = slash < 0 ? key : key.substring(0, slash);
+        String config = slash < 0 ? "" : key.substring(slash + 1, hash < 0 ? key.length() : hash);
+        return new RunRecord(key, model, config, generation, null, null, Outcome.MISSING, "failed", null,
+                "no record: the shard that owns this pair did not finish", null, null, null, null, null, null, null, 0, null,
+                null, hash < 0 ? "cpu" : key.substring(hash + 1)).expecting(
+                        new dev.parity.result.Expectation(Outcome.FAITHFUL, null, "merge"));
+    }
+
+    /**
+     * Position of every key in an unsharded run: the order the shards recorded (they all record the
+     * whole selection's), else, for runs made before that, the corpus's if it is at hand.
+     */
     private static Map<String, Integer> order(List<Map<String, Object>> infos) {
         Map<String, Integer> order = new LinkedHashMap<>();
-        if (infos.isEmpty() || !(infos.get(0).get("request") instanceof Map)) {
+        if (infos.isEmpty()) {
+            return order;
+        }
+        if (infos.get(0).get("order") instanceof List<?> recorded) {
+            for (Object k : recorded) {
+                order.putIfAbsent(k.toString(), order.size());
+            }
+            return order;
+        }
+        if (!(infos.get(0).get("request") instanceof Map)) {
             return order;
         }
         try {

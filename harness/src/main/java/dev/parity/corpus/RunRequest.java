@@ -22,10 +22,26 @@ import java.util.Objects;
  * @param localize name the first divergent module of discrepant pairs whose model has a probe
  * @param baseline a previous run folder whose outcomes are the expectations (a converter upgrade gated
  *     against the run before it), or null: the corpus's {@code expectations.json}
+ * @param maxMemory each worker's memory cap in bytes (null: half the machine's memory; 0: none)
+ * @param sandbox run workers in the OS sandbox where the platform has one (null: yes)
  */
 public record RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
         boolean useTwins, int threads, double noiseFactor, int workers, int timeoutSeconds, java.util.List<String> matrix,
-        String shard, String torchDevice, boolean localize, Path baseline) {
+        String shard, String torchDevice, boolean localize, Path baseline, Long maxMemory, Boolean sandbox) {
+
+    /** With the default worker limits. */
+    public RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
+            boolean useTwins, int threads, double noiseFactor, int workers, int timeoutSeconds, java.util.List<String> matrix,
+            String shard, String torchDevice, boolean localize, Path baseline) {
+        this(corpus, generation, models, configs, out, seed, useTwins, threads, noiseFactor, workers, timeoutSeconds, matrix,
+                shard, torchDevice, localize, baseline, null, null);
+    }
+
+    /** The limits of this run's workers. */
+    public dev.parity.isolation.Limits limits() {
+        return new dev.parity.isolation.Limits(timeoutSeconds, maxMemory != null ? maxMemory
+                : dev.parity.isolation.Limits.defaultMaxMemory(), sandbox == null || sandbox);
+    }
 
     /** Without a baseline: expectations from the corpus. */
     public RunRequest(Path corpus, String generation, String models, String configs, Path out, long seed,
@@ -51,7 +67,7 @@ public record RunRequest(Path corpus, String generation, String models, String c
     /** The same request writing to another folder. */
     public RunRequest withOut(Path folder) {
         return new RunRequest(corpus, generation, models, configs, folder, seed, useTwins, threads, noiseFactor, workers,
-                timeoutSeconds, matrix, shard, torchDevice, localize, baseline);
+                timeoutSeconds, matrix, shard, torchDevice, localize, baseline, maxMemory, sandbox);
     }
     public RunRequest {
         Objects.requireNonNull(corpus, "corpus");

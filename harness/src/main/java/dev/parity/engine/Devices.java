@@ -32,6 +32,32 @@ public final class Devices {
         }
     }
 
+    /**
+     * Whether ONNX Runtime's CUDA execution provider actually loads here (its shared library, CUDA and
+     * cuDNN found, a device 0 present): null when it does, else ONNX Runtime's reason. A probe, not a
+     * guess from file names.
+     */
+    public static String onnxCudaProblem() {
+        if (!onnxProviders().contains(OrtProvider.CUDA)) {
+            return "this ONNX Runtime has no CUDA execution provider compiled in";
+        }
+        try (ai.onnxruntime.OrtSession.SessionOptions o = new ai.onnxruntime.OrtSession.SessionOptions()) {
+            o.addCUDA(0);
+            return null;
+        } catch (ai.onnxruntime.OrtException | RuntimeException | UnsatisfiedLinkError e) {
+            return "the CUDA execution provider does not load: " + e.getMessage();
+        }
+    }
+
+    /** Whether the loaded libtorch was built with CUDA, as libtorch itself reports it. */
+    public static boolean torchCudaBuild() {
+        try {
+            return ai.djl.engine.Engine.getEngine("PyTorch").hasCapability(ai.djl.engine.StandardCapabilities.CUDA);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Refuses an ONNX placement this build cannot run, before any model is loaded. */
     public static void requireOnnx(Placement p) throws DeviceUnavailableException {
         if (p.isCuda() && !onnxProviders().contains(OrtProvider.CUDA)) {

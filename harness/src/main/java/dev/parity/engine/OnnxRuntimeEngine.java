@@ -1,5 +1,6 @@
 package dev.parity.engine;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxSequence;
@@ -80,7 +81,6 @@ public final class OnnxRuntimeEngine implements Engine {
     public static OnnxRuntimeEngine load(Path file, int intraOpThreads, Placement placement)
             throws BadInputException, EngineFailure {
         Devices.requireOnnx(placement);
-        Optimization opt = placement.optimization();
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("ONNX model not found: " + file);
         }
@@ -88,19 +88,54 @@ public final class OnnxRuntimeEngine implements Engine {
             throw new BadInputException("ONNX model not readable: " + file);
         }
         dev.parity.safety.OnnxModelCheck.check(file);
+        return open(file, intraOpThreads, placement, (env, options) -> env.createSession(file.toString(), options));
+    }
+
+    /**
+     * Loads a model held in memory, such as an export rewritten to expose internal values as extra
+     * graph outputs, with the same session options as {@link #load(Path, int, Placement)} (placement,
+     * optimisation level, threads). {@code origin} is the file it was read from and checked with
+     * {@link dev.parity.safety.OnnxModelCheck}: it names the model in messages, and its folder is where
+     * external data is resolved.
+     */
+    public static OnnxRuntimeEngine load(OnnxMl.ModelProto model, Path origin, int intraOpThreads, Placement placement)
+            throws BadInputException, EngineFailure {
+        Devices.requireOnnx(placement);
+        byte[] bytes = model.toByteArray();
+        Path folder = origin.toAbsolutePath().getParent();
+        return open(origin, intraOpThreads, placement, (env, options) -> {
+            if (folder != null) {
+                // a model read from bytes has no folder of its own to resolve external data against
+                options.addConfigEntry(EXTERNAL_DATA_FOLDER, folder.toString());
+            }
+            return env.createSession(bytes, options);
+        });
+    }
+
+    /** ONNX Runtime's session config key for the folder of external initializers of an in-memory model. */
+    private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
+
+    @FunctionalInterface
+    private interface SessionSource {
+        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    /** The one place session options are built: every session Parity opens is configured alike. */
+    private static OnnxRuntimeEngine open(Path file, int intraOpThreads, Placement placement, SessionSource source)
+            throws BadInputException, EngineFailure {
         OrtEnvironment env = environment();
         OrtSession.SessionOptions options = null;
         OrtSession session = null;
         try {
             options = new OrtSession.SessionOptions();
-            options.setOptimizationLevel(opt.level);
+            options.setOptimizationLevel(placement.optimization().level);
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
             if (placement.isCuda()) {
                 options.addCUDA(placement.deviceId());
             }
-            session = env.createSession(file.toString(), options);
+            session = source.create(env, options);
             List<TensorSpec> in = specs(session.getInputInfo(), "input");
             List<TensorSpec> out = specs(session.getOutputInfo(), "output");
             return new OnnxRuntimeEngine(env, options, session, in, out);
@@ -201,14 +236,10 @@ public final class OnnxRuntimeEngine implements Engine {
 
     @Override
     public List<Tensor> run(List<Tensor> values) throws EngineFailure {
-        if (values.size() != inputs.size()) {
-            throw new IllegalArgumentException("expected " + inputs.size() + " inputs, got " + values.size());
-        }
+        requireArity(values);
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
-            for (int i = 0; i < values.size(); i++) {
-                feed.put(inputs.get(i).name(), toOnnx(i, values.get(i)));
-            }
+            feed(values, feed);
             try (OrtSession.Result result = session.run(feed)) {
                 List<Tensor> out = new ArrayList<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
@@ -220,6 +251,47 @@ public final class OnnxRuntimeEngine implements Engine {
             throw new EngineFailure("onnx", "ONNX Runtime failed to run: " + runReason(e.getMessage()), e);
         } finally {
             feed.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * Runs and returns only the named outputs, in the order named, each copied out of the native heap.
+     * An unknown name, or an output that is not a tensor, is an {@link EngineFailure}.
+     */
+    public Map<String, Tensor> run(List<Tensor> values, List<String> outputNames) throws EngineFailure {
+        requireArity(values);
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        try {
+            feed(values, feed);
+            try (OrtSession.Result result = session.run(feed, new java.util.LinkedHashSet<>(outputNames))) {
+                Map<String, Tensor> out = new LinkedHashMap<>();
+                for (String name : outputNames) {
+                    OnnxValue v = result.get(name).orElseThrow(() ->
+                            new IllegalStateException("ONNX Runtime returned no value for output '" + name + "'"));
+                    if (!(v instanceof OnnxTensor)) {
+                        throw new IllegalStateException("output '" + name + "' is a " + v.getType() + ", not a tensor");
+                    }
+                    out.put(name, fromOnnx((OnnxTensor) v));
+                }
+                return out;
+            }
+        } catch (OrtException | RuntimeException e) {
+            throw new EngineFailure("onnx", "ONNX Runtime failed to run: " + runReason(e.getMessage()), e);
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private void requireArity(List<Tensor> values) {
+        if (values.size() != inputs.size()) {
+            throw new IllegalArgumentException("expected " + inputs.size() + " inputs, got " + values.size());
+        }
+    }
+
+    /** Fills {@code feed} with the inputs by their declared names; the caller closes what it holds. */
+    private void feed(List<Tensor> values, Map<String, OnnxTensor> feed) throws OrtException {
+        for (int i = 0; i < values.size(); i++) {
+            feed.put(inputs.get(i).name(), toOnnx(i, values.get(i)));
         }
     }
 

@@ -26,6 +26,10 @@ import java.util.stream.Stream;
 public final class CasePlanner {
     /** Sizes tried for each free symbolic dimension when none are given. */
     public static final List<Long> DEFAULT_SYMBOLIC_SIZES = List.of(1L, 3L);
+    /** Largest size a free symbolic dimension is tried at. */
+    public static final long MAX_SYMBOLIC_SIZE = 65_536;
+    /** Most elements one generated input may have (256 MiB of float32); real data has no such bound. */
+    public static final long MAX_GENERATED_ELEMENTS = 1L << 26;
 
     private CasePlanner() {}
 
@@ -34,8 +38,8 @@ public final class CasePlanner {
         Map<String, InputOverride> byName = validateOverrides(specs, overrides);
         List<Long> sizes = symbolicSizes == null || symbolicSizes.isEmpty() ? DEFAULT_SYMBOLIC_SIZES : symbolicSizes;
         for (long s : sizes) {
-            if (s < 1) {
-                throw new BadInputException("--symbolic-sizes must be positive, got " + s);
+            if (s < 1 || s > MAX_SYMBOLIC_SIZE) {
+                throw new BadInputException("--symbolic-sizes must be in 1.." + MAX_SYMBOLIC_SIZE + ", got " + s);
             }
         }
         // Symbols fixed by an override take the override's size everywhere they appear.
@@ -78,6 +82,7 @@ public final class CasePlanner {
                         shape[axis] = fixed.getOrDefault(spec.symbolKey(axis), size);
                     }
                 }
+                requireGeneratable(spec.name(), shape);
                 concrete.add(new ConcreteInput(spec.name(), spec.dtype(), shape,
                         o == null ? null : o.low(), o == null ? null : o.high()));
             }
@@ -91,6 +96,21 @@ public final class CasePlanner {
             }
         }
         return cases;
+    }
+
+    private static void requireGeneratable(String name, long[] shape) throws BadInputException {
+        long n;
+        try {
+            n = Tensor.elementCount(shape);
+        } catch (ArithmeticException e) {
+            n = Long.MAX_VALUE;
+        }
+        if (n > MAX_GENERATED_ELEMENTS) {
+            throw new BadInputException("input '" + name + "' would be generated at " + Tensor.shapeText(shape) + " ("
+                    + (n == Long.MAX_VALUE ? "more than 2^63" : Long.toString(n)) + " elements); generated inputs are "
+                    + "limited to " + MAX_GENERATED_ELEMENTS + " elements: use smaller --input dims or --symbolic-sizes, "
+                    + "or real data with --inputs");
+        }
     }
 
     private static List<String> names(List<TensorSpec> specs) {

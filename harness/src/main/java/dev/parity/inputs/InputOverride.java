@@ -41,7 +41,12 @@ public record InputOverride(String name, DType dtype, long[] dims, Double low, D
             throw new IllegalArgumentException("--input '" + text + "' has malformed dims '" + p[2]
                     + "' (expected sizes joined by x, e.g. 2x7, or 'scalar')");
         }
-        long[] dims = d.equals("scalar") ? new long[0] : Arrays.stream(d.split("x")).mapToLong(Long::parseLong).toArray();
+        long[] dims;
+        try {
+            dims = d.equals("scalar") ? new long[0] : Arrays.stream(d.split("x")).mapToLong(Long::parseLong).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--input '" + text + "' has a dimension too large for a long", e);
+        }
         Double lo = null;
         Double hi = null;
         if (p.length == 5) {

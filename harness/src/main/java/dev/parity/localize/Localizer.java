@@ -1,14 +1,12 @@
 package dev.parity.localize;
 
 import ai.onnx.proto.OnnxMl;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parity.check.BadInputException;
 import dev.parity.engine.EngineFailure;
+import dev.parity.engine.OnnxRuntimeEngine;
+import dev.parity.engine.Placement;
+import dev.parity.engine.TensorSpec;
 import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.InputCase;
 import dev.parity.inputs.Perturbation;
@@ -16,18 +14,20 @@ import dev.parity.oracles.AttributionConfig;
 import dev.parity.oracles.OutputFinding;
 import dev.parity.oracles.OutputJudge;
 import dev.parity.oracles.ToleranceConfig;
+import dev.parity.oracles.Verdict;
 import dev.parity.result.Localization;
 import dev.parity.result.ResultJson;
 import dev.parity.safety.OnnxModelCheck;
 import dev.parity.tensor.Tensor;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -36,6 +36,12 @@ import java.util.stream.Collectors;
  * float64 twin run once on the case's inputs; the ONNX side exposes the mapped boundary values as
  * extra graph outputs, at most {@link #BATCH} per session, so memory stays bounded on large models;
  * each boundary is judged by the attribution oracle, in the order the modules finish.
+ *
+ * <p>Both sides run as the check that asks for the localization runs ({@link Settings}); the ONNX
+ * sessions are {@link OnnxRuntimeEngine}s, so inputs of every dtype are fed and outputs of every dtype
+ * read by the same code as the check's. Nothing fails silently: a probe or ONNX Runtime failure, or a
+ * boundary that cannot be compared, is recorded with its reason, and a localization that judged no
+ * boundary is {@link Localization.Status#FAILED}, never "no module boundary diverges".
  */
 public final class Localizer {
     /** Extra ONNX outputs per session. */
@@ -51,8 +57,30 @@ public final class Localizer {
         }
     }
 
-    public static Localization localize(Probe probe, Path onnxFile, InputCase c, AttributionConfig rule, int threads)
-            throws BadInputException {
+    /**
+     * How both sides run: the check's ONNX placement (device and optimisation level), ONNX Runtime
+     * intra-op threads (0: its default) and libtorch options, so the localization sees what the check saw.
+     */
+    public record Settings(Placement placement, int onnxThreads, TorchScriptEngine.Options torchOptions) {
+        public Settings {
+            Objects.requireNonNull(placement, "placement");
+            Objects.requireNonNull(torchOptions, "torchOptions");
+        }
+
+        /** CPU, every ONNX Runtime optimisation, engine-default threads, the module as saved. */
+        public static Settings defaults() {
+            return new Settings(Placement.CPU, 0, TorchScriptEngine.Options.defaults());
+        }
+    }
+
+    /**
+     * Localizes the divergence shown by case {@code c}.
+     *
+     * @throws BadInputException when the probe's spec or a model file cannot be read or is refused;
+     *     engine failures are recorded in the result instead
+     */
+    public static Localization localize(Probe probe, Path onnxFile, InputCase c, AttributionConfig rule,
+            Settings settings) throws BadInputException {
         JsonNode spec;
         try {
             spec = ResultJson.mapper().readTree(Files.readString(probe.spec()));
@@ -64,38 +92,54 @@ public final class Localizer {
         spec.path("boundaries").forEach(n -> modules.add(n.asText()));
         OnnxMl.ModelProto model = OnnxModelCheck.check(onnxFile);
         Map<String, OnnxBoundaries.Mapped> mapped = OnnxBoundaries.map(model.getGraph());
+        List<String> unmapped = modules.stream().filter(m -> !mapped.containsKey(m)).collect(Collectors.toList());
+        List<Localization.Boundary> none = modules.stream()
+                .map(m -> new Localization.Boundary(m, mapped.containsKey(m), null, false)).collect(Collectors.toList());
+        if (modules.isEmpty()) {
+            return Localization.failed(c.index(), none, unmapped, 0, probe.spec() + " names no module boundary");
+        }
+
         List<Tensor> t;
         List<Tensor> t64;
-        try (TorchScriptEngine p = TorchScriptEngine.load(probe.torch(), new TorchScriptEngine.Options(false, threads));
-             TorchScriptEngine p64 = TorchScriptEngine.load(probe.torch64(), new TorchScriptEngine.Options(false, threads))) {
+        try (TorchScriptEngine p = TorchScriptEngine.load(probe.torch(), settings.torchOptions());
+             TorchScriptEngine p64 = TorchScriptEngine.load(probe.torch64(), settings.torchOptions())) {
             t = p.run(c.tensors());
             t64 = p64.run(c.tensors().stream().map(Perturbation::toFloat64).collect(Collectors.toList()));
         } catch (EngineFailure e) {
-            return new Localization(null, List.of(), null, null, c.index(), List.of(), List.of(), 0,
-                    "the probe could not run: " + e.describe());
+            return Localization.failed(c.index(), none, unmapped, 0, "the probe could not run: " + e.describe());
         }
-        if (t.size() != normal + modules.size()) {
-            return new Localization(null, List.of(), null, null, c.index(), List.of(), List.of(), 0,
-                    "the probe returned " + t.size() + " tensors, its spec names " + (normal + modules.size()));
+        int expected = normal + modules.size();
+        if (t.size() != expected || t64.size() != expected) {
+            return Localization.failed(c.index(), none, unmapped, 0, "the probe returned " + t.size()
+                    + " tensors and its float64 twin " + t64.size() + ", its spec names " + expected);
         }
-        List<String> wanted = new ArrayList<>();
-        List<String> unmapped = new ArrayList<>();
-        for (String m : modules) {
-            if (mapped.containsKey(m)) {
-                wanted.add(mapped.get(m).value());
-            } else {
-                unmapped.add(m);
-            }
+        if (unmapped.size() == modules.size()) {
+            return Localization.failed(c.index(), none, unmapped, 0, "no module boundary maps to an ONNX value (0 of "
+                    + modules.size() + " mapped; are the ONNX node names torch.onnx's scope names?)");
         }
+
+        List<String> distinct = modules.stream().filter(mapped::containsKey).map(m -> mapped.get(m).value())
+                .distinct().collect(Collectors.toList());
         Map<String, Tensor> onnxValues = new LinkedHashMap<>();
+        Map<String, String> valueFailures = new LinkedHashMap<>();
         int sessions = 0;
-        List<String> distinct = wanted.stream().distinct().collect(Collectors.toList());
         for (int from = 0; from < distinct.size(); from += BATCH) {
             List<String> batch = distinct.subList(from, Math.min(distinct.size(), from + BATCH));
-            onnxValues.putAll(runWithOutputs(model, batch, c, threads));
             sessions++;
+            try {
+                onnxValues.putAll(runWithOutputs(model, onnxFile, batch, c, settings));
+            } catch (EngineFailure e) {
+                batch.forEach(v -> valueFailures.put(v, e.describe()));
+            } catch (BadInputException e) {
+                // the export itself loaded for the check: what ONNX Runtime refuses here is the rewritten copy
+                batch.forEach(v -> valueFailures.put(v, "onnx: the export with boundary values exposed: "
+                        + e.getMessage()));
+            }
         }
+
         List<Localization.Boundary> bounds = new ArrayList<>();
+        Map<String, List<String>> notJudged = new LinkedHashMap<>();
+        int judged = 0;
         double before = 0;
         String culprit = null;
         List<String> culpritNodes = List.of();
@@ -103,32 +147,40 @@ public final class Localizer {
         for (int i = 0; i < modules.size(); i++) {
             String m = modules.get(i);
             OnnxBoundaries.Mapped mp = mapped.get(m);
-            Tensor o = mp == null ? null : onnxValues.get(mp.value());
-            Tensor ref = t.get(normal + i);
-            if (o == null || !java.util.Arrays.equals(o.shape(), ref.shape())) {
+            if (mp == null) {
                 bounds.add(new Localization.Boundary(m, false, null, false));
                 continue;
             }
+            Tensor ref = t.get(normal + i);
+            String why = valueFailures.containsKey(mp.value()) ? valueFailures.get(mp.value())
+                    : incomparable(ref, onnxValues.get(mp.value()), mp.value());
+            if (why != null) {
+                bounds.add(new Localization.Boundary(m, true, null, false, why));
+                notJudged.computeIfAbsent(why, k -> new ArrayList<>()).add(m);
+                continue;
+            }
+            Tensor o = onnxValues.get(mp.value());
+            judged++;
             OutputFinding f = judge(m, ref, o, t64.get(normal + i), rule);
             String label = m;
-            if (f.verdict() == dev.parity.oracles.Verdict.DISCREPANT) {
+            if (f.verdict() == Verdict.DISCREPANT) {
                 // The exporter folds some modules into the node before them (BatchNorm into Conv): the value
                 // mapped here is then the output of this module and the unmapped ones right after it.
                 for (int j = i + 1; j < modules.size() && !mapped.containsKey(modules.get(j)); j++) {
                     Tensor next = t.get(normal + j);
-                    if (!java.util.Arrays.equals(next.shape(), o.shape())) {
+                    if (incomparable(next, o, mp.value()) != null) {
                         continue;
                     }
                     label = m + "+" + modules.get(j);
                     OutputFinding fused = judge(label, next, o, t64.get(normal + j), rule);
                     f = fused;
-                    if (fused.verdict() != dev.parity.oracles.Verdict.DISCREPANT) {
+                    if (fused.verdict() != Verdict.DISCREPANT) {
                         break;
                     }
                 }
             }
             double ratio = f.attribution() == null ? Double.NaN : f.attribution().ratio();
-            boolean bad = f.verdict() == dev.parity.oracles.Verdict.DISCREPANT;
+            boolean bad = f.verdict() == Verdict.DISCREPANT;
             bounds.add(new Localization.Boundary(label, true, Double.isFinite(ratio) ? ratio : null, bad));
             if (culprit == null) {
                 if (bad) {
@@ -140,57 +192,78 @@ public final class Localizer {
                 }
             }
         }
-        String msg = culprit != null
-                ? "first divergent module: " + culprit + (culprit.contains("+") ? " (fused into one ONNX node)" : "")
-                        + " (" + String.join(", ", culpritNodes) + ")"
-                : "no module boundary diverges (" + (modules.size() - unmapped.size()) + " of " + modules.size()
-                        + " mapped): the difference lies outside module boundaries or in unmapped ones";
-        return new Localization(culprit, culpritNodes,
-                culprit == null ? null : before, after, c.index(), bounds, unmapped, sessions, msg);
+
+        int mappedCount = modules.size() - unmapped.size();
+        String counts = mappedCount + " of " + modules.size() + " mapped, " + judged + " judged";
+        int failed = notJudged.values().stream().mapToInt(List::size).sum();
+        String failure = failed == 0 ? null : counts + "; " + failed + " failed: " + reasons(notJudged);
+        if (judged == 0) {
+            return Localization.failed(c.index(), bounds, unmapped, sessions, failure);
+        }
+        String tally = failure == null ? counts : failure;
+        String msg;
+        Localization.Status status;
+        if (culprit != null) {
+            status = Localization.Status.CULPRIT;
+            msg = "first divergent module: " + culprit + (culprit.contains("+") ? " (fused into one ONNX node)" : "")
+                    + " (" + String.join(", ", culpritNodes) + ")" + (failure == null ? "" : " [" + failure + "]");
+        } else {
+            status = Localization.Status.NO_CULPRIT;
+            msg = (failure == null ? "no module boundary diverges" : "no judged module boundary diverges")
+                    + " (" + tally + "): the difference lies outside module boundaries or in "
+                    + (failure == null ? "unmapped ones" : "unmapped or unjudged ones");
+        }
+        return new Localization(culprit, culpritNodes, culprit == null ? null : before, after, c.index(), bounds,
+                unmapped, sessions, msg, status, judged, failure);
+    }
+
+    /** The first reason with the modules it stopped, and how many other reasons there were. */
+    private static String reasons(Map<String, List<String>> byReason) {
+        Map.Entry<String, List<String>> first = byReason.entrySet().iterator().next();
+        int others = byReason.size() - 1;
+        return String.join(", ", first.getValue()) + ": " + first.getKey()
+                + (others == 0 ? "" : " (and " + others + " other reason" + (others == 1 ? "" : "s") + ")");
+    }
+
+    /** Why an ONNX value cannot be compared with a probe output (absent, another shape or dtype), or null. */
+    private static String incomparable(Tensor probe, Tensor onnx, String value) {
+        if (onnx == null) {
+            return "onnx: no value returned for '" + value + "'";
+        }
+        if (!Arrays.equals(onnx.shape(), probe.shape())) {
+            return "shapes differ: probe " + Tensor.shapeText(probe.shape()) + ", onnx value '" + value + "' "
+                    + Tensor.shapeText(onnx.shape());
+        }
+        if (onnx.dtype() != probe.dtype()) {
+            return "dtypes differ: probe " + probe.dtype().label() + ", onnx value '" + value + "' "
+                    + onnx.dtype().label();
+        }
+        return null;
     }
 
     private static OutputFinding judge(String name, Tensor ref, Tensor onnx, Tensor ref64, AttributionConfig rule) {
-        return OutputJudge.judge(name, ref, onnx, ref64, null, ToleranceConfig.FLOAT32_DEFAULT, rule, 0);
+        return OutputJudge.judge(name, ref, onnx, ref64, null, ToleranceConfig.defaultFor(ref.dtype()), rule, 0);
     }
 
-    private static Map<String, Tensor> runWithOutputs(OnnxMl.ModelProto model, List<String> values, InputCase c,
-            int threads) throws BadInputException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        byte[] bytes = OnnxBoundaries.withOutputs(model, values).toByteArray();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            if (threads > 0) {
-                so.setIntraOpNumThreads(threads);
+    /** The export with {@code values} exposed, on the check's placement and threads, run on the case. */
+    private static Map<String, Tensor> runWithOutputs(OnnxMl.ModelProto model, Path onnxFile, List<String> values,
+            InputCase c, Settings settings) throws BadInputException, EngineFailure {
+        try (OnnxRuntimeEngine e = OnnxRuntimeEngine.load(OnnxBoundaries.withOutputs(model, values), onnxFile,
+                settings.onnxThreads(), settings.placement())) {
+            return e.run(byName(c, e.inputs()), values);
+        }
+    }
+
+    /** The case's tensors in the order the session declares its inputs. */
+    private static List<Tensor> byName(InputCase c, List<TensorSpec> inputs) throws EngineFailure {
+        List<Tensor> out = new ArrayList<>();
+        for (TensorSpec s : inputs) {
+            int at = c.names().indexOf(s.name());
+            if (at < 0) {
+                throw new EngineFailure("onnx", "the export's input '" + s.name() + "' is not among the case's inputs "
+                        + c.names(), null);
             }
-            try (OrtSession s = env.createSession(bytes, so)) {
-                Map<String, OnnxTensor> feed = new LinkedHashMap<>();
-                try {
-                    List<String> names = new ArrayList<>(s.getInputNames());
-                    for (int i = 0; i < c.tensors().size(); i++) {
-                        Tensor x = c.tensors().get(i);
-                        feed.put(c.names().get(i), x.dtype() == dev.parity.tensor.DType.FLOAT32
-                                ? OnnxTensor.createTensor(env, FloatBuffer.wrap(x.floats()), x.shape())
-                                : OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(x.longs()), x.shape()));
-                    }
-                    feed.keySet().retainAll(names);
-                    try (OrtSession.Result r = s.run(feed, new java.util.HashSet<>(values))) {
-                        for (String v : values) {
-                            OnnxValue ov = r.get(v).orElse(null);
-                            if (ov instanceof OnnxTensor) {
-                                OnnxTensor ot = (OnnxTensor) ov;
-                                FloatBuffer fb = ot.getFloatBuffer();
-                                float[] a = new float[fb.remaining()];
-                                fb.get(a);
-                                out.put(v, Tensor.ofFloats(ot.getInfo().getShape(), a));
-                            }
-                        }
-                    }
-                } finally {
-                    feed.values().forEach(OnnxTensor::close);
-                }
-            }
-        } catch (OrtException | RuntimeException e) {
-            // a value that cannot be exposed stays unmapped; the search goes on with the rest
+            out.add(c.tensors().get(at));
         }
         return out;
     }

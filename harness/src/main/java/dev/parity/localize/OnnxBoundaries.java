@@ -62,7 +62,11 @@ public final class OnnxBoundaries {
         return dot < 0 ? "" : p.substring(0, dot);
     }
 
-    /** The model with {@code values} added as graph outputs (float tensors of unknown shape). */
+    /**
+     * The model with {@code values} added as graph outputs. They are declared by name only: ONNX Runtime
+     * infers each one's element type and shape from the node that makes it, so a value of any dtype can
+     * be exposed (a declared type that differs from the inferred one fails the session).
+     */
     public static OnnxMl.ModelProto withOutputs(OnnxMl.ModelProto m, List<String> values) {
         OnnxMl.ModelProto.Builder b = m.toBuilder();
         OnnxMl.GraphProto.Builder g = b.getGraphBuilder();
@@ -70,9 +74,7 @@ public final class OnnxBoundaries {
         g.getOutputList().forEach(o -> present.add(o.getName()));
         for (String v : values) {
             if (present.add(v)) {
-                g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(v).setType(OnnxMl.TypeProto.newBuilder()
-                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()))));
+                g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(v));
             }
         }
         return b.build();

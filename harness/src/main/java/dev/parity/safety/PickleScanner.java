@@ -189,11 +189,18 @@ public final class PickleScanner {
         }
     }
 
-    /** Bounded reads; every length is checked against what remains plausible. */
+    /**
+     * Bounded reads through its own 64 KiB buffer: opcodes and operands come from the array, and
+     * the stream is only asked for whole blocks, so the scan runs at memory speed whatever stream
+     * it is given. Every length is checked against what remains plausible.
+     */
     private static final class Reader {
         private static final long MAX_LEN = 1L << 31;
         private final InputStream in;
         private final String what;
+        private final byte[] buf = new byte[1 << 16];
+        private int at;
+        private int end;
         private long pos;
 
         Reader(InputStream in, String what) {
@@ -201,12 +208,27 @@ public final class PickleScanner {
             this.what = what;
         }
 
-        int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                pos++;
+        /** Refills an exhausted buffer; false at the end of the stream. */
+        private boolean fill() throws IOException {
+            at = 0;
+            end = 0;
+            int n;
+            do {
+                n = in.read(buf, 0, buf.length);
+            } while (n == 0);
+            if (n < 0) {
+                return false;
             }
-            return b;
+            end = n;
+            return true;
+        }
+
+        int read() throws IOException {
+            if (at == end && !fill()) {
+                return -1;
+            }
+            pos++;
+            return buf[at++] & 0xff;
         }
 
         int u8() throws IOException, UnsafeModelException {
@@ -243,16 +265,13 @@ public final class PickleScanner {
             }
             long left = n;
             while (left > 0) {
-                long s = in.skip(left);
-                if (s <= 0) {
-                    if (read() < 0) {
-                        throw new UnsafeModelException(what + ": pickle is truncated");
-                    }
-                    s = 1;
-                } else {
-                    pos += s;
+                if (at == end && !fill()) {
+                    throw new UnsafeModelException(what + ": pickle is truncated");
                 }
-                left -= s;
+                int k = (int) Math.min(left, end - at);
+                at += k;
+                pos += k;
+                left -= k;
             }
         }
 
@@ -262,9 +281,16 @@ public final class PickleScanner {
                 skip(n);
                 return null;
             }
-            byte[] b = in.readNBytes((int) n);
-            if (b.length != n) {
-                throw new UnsafeModelException(what + ": pickle is truncated");
+            byte[] b = new byte[(int) n];
+            int got = 0;
+            while (got < n) {
+                if (at == end && !fill()) {
+                    throw new UnsafeModelException(what + ": pickle is truncated");
+                }
+                int k = Math.min((int) n - got, end - at);
+                System.arraycopy(buf, at, b, got, k);
+                at += k;
+                got += k;
             }
             pos += n;
             return new String(b, StandardCharsets.UTF_8);

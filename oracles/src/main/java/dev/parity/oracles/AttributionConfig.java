@@ -13,8 +13,9 @@ public record AttributionConfig(double ratio, double floor) {
     public static final double UNIT_ROUNDOFF = 0x1p-24;
 
     public AttributionConfig {
-        if (!(ratio >= 1) || !(floor >= 0)) {
-            throw new IllegalArgumentException("attribution needs ratio >= 1 and floor >= 0, got " + ratio + ", " + floor);
+        if (!(ratio >= 1) || !(floor >= 0) || Double.isInfinite(ratio) || Double.isInfinite(floor)) {
+            throw new IllegalArgumentException("attribution needs a finite ratio >= 1 (--attribution-ratio) and a "
+                    + "finite floor >= 0 (--attribution-floor), got " + ratio + " and " + floor);
         }
     }
 

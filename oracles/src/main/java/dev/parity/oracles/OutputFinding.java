@@ -13,6 +13,8 @@ import java.util.List;
  * @param errorHistogram absolute errors per power of two, for the report's histogram
  * @param sample up to {@value ClosenessOracle#SAMPLE} (torch, onnx) value pairs spread evenly over the
  *     output, the worst element included, for the report's scatter plot
+ * @param rule which rule judged this output ({@link OutputJudge} sets it); null only in findings of
+ *     the closeness oracle alone and in results written before the field existed
  */
 public record OutputFinding(
         String name,
@@ -28,7 +30,17 @@ public record OutputFinding(
         Attribution attribution,
         ClassificationFinding classification,
         ErrorBins errorHistogram,
-        List<double[]> sample) {
+        List<double[]> sample,
+        ComparisonRule rule) {
+
+    /** A finding without the rule that judged it (the closeness oracle's own). */
+    public OutputFinding(String name, Verdict verdict, String reason, DType dtypeTorch, DType dtypeOnnx,
+            long[] shapeTorch, long[] shapeOnnx, Tolerance tolerance, ErrorStats stats, WorstElement worst,
+            Attribution attribution, ClassificationFinding classification, ErrorBins errorHistogram,
+            List<double[]> sample) {
+        this(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats, worst, attribution,
+                classification, errorHistogram, sample, null);
+    }
 
     /** A finding of the closeness oracle alone, without chart evidence. */
     public OutputFinding(String name, Verdict verdict, String reason, DType dtypeTorch, DType dtypeOnnx,
@@ -39,18 +51,25 @@ public record OutputFinding(
 
     /** An output that one side produced and the other did not. */
     public static OutputFinding missing(String name, String reason) {
-        return new OutputFinding(name, Verdict.DISCREPANT, reason, null, null, null, null, null, null, null);
+        return new OutputFinding(name, Verdict.DISCREPANT, reason, null, null, null, null, null, null, null)
+                .withRule(ComparisonRule.STRUCTURE);
     }
 
     /** This finding with a new verdict, reason and attribution. */
     public OutputFinding withAttribution(Verdict v, String why, Attribution a) {
         return new OutputFinding(name, v, why, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats, worst, a,
-                classification, errorHistogram, sample);
+                classification, errorHistogram, sample, rule);
     }
 
     /** This finding with classification evidence attached. */
     public OutputFinding withClassification(ClassificationFinding c) {
         return new OutputFinding(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats,
-                worst, attribution, c, errorHistogram, sample);
+                worst, attribution, c, errorHistogram, sample, rule);
+    }
+
+    /** This finding, saying which rule judged it. */
+    public OutputFinding withRule(ComparisonRule r) {
+        return new OutputFinding(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats,
+                worst, attribution, classification, errorHistogram, sample, r);
     }
 }

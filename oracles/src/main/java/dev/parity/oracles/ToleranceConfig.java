@@ -19,13 +19,24 @@ public record ToleranceConfig(Double atol, Double rtol, Map<String, Tolerance> p
     public static final Tolerance FLOAT64_DEFAULT = new Tolerance(1e-7, 1e-7);
     public static final Tolerance EXACT = new Tolerance(0, 0);
 
+    /** @throws IllegalArgumentException for a negative, NaN or infinite tolerance, naming it */
     public ToleranceConfig {
         perOutput = perOutput == null ? Map.of() : Map.copyOf(perOutput);
         if (atol != null) {
-            new Tolerance(atol, 0);
+            requireFinite("atol (--atol)", atol);
         }
         if (rtol != null) {
-            new Tolerance(0, rtol);
+            requireFinite("rtol (--rtol)", rtol);
+        }
+        for (Map.Entry<String, Tolerance> e : perOutput.entrySet()) {
+            requireFinite("atol of output '" + e.getKey() + "' (--tol)", e.getValue().atol());
+            requireFinite("rtol of output '" + e.getKey() + "' (--tol)", e.getValue().rtol());
+        }
+    }
+
+    private static void requireFinite(String what, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(what + " must be a finite number >= 0, got " + v);
         }
     }
 

@@ -13,7 +13,13 @@ public enum Verdict {
     /** On labelled data the export's accuracy differs from the reference's beyond chance (McNemar). */
     ACCURACY_DISCREPANT,
     /** An engine could not load or run the model, so nothing could be compared. */
-    FAILED;
+    FAILED,
+    /**
+     * The reference gave different outputs on two runs with the same inputs (dropout left in
+     * training mode, a random op): comparing the export against it would compare noise with noise,
+     * so nothing was compared. Never faithful.
+     */
+    NONDETERMINISTIC_REFERENCE;
 
     @JsonValue
     public String label() {
@@ -25,13 +31,17 @@ public enum Verdict {
         return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
-    /** The more severe of two verdicts: accuracy-discrepant over discrepant over failed over faithful. */
+    /**
+     * The more severe of two verdicts: nondeterministic-reference (it voids every comparison) over
+     * accuracy-discrepant over discrepant over failed over faithful.
+     */
     public static Verdict worse(Verdict a, Verdict b) {
         return a.severity() >= b.severity() ? a : b;
     }
 
     private int severity() {
         switch (this) {
+            case NONDETERMINISTIC_REFERENCE: return 4;
             case ACCURACY_DISCREPANT: return 3;
             case DISCREPANT: return 2;
             case FAILED: return 1;

@@ -18,7 +18,10 @@ import java.util.Map;
  * @param latency warm latency of both engines on the first case, or null
  * @param localization the first divergent module ({@code --localize}, discrepant checks only), or null
  * @param engines engine names to versions
- * @param message why the check failed, when it did
+ * @param message why the check failed, was not compared (nondeterministic reference) or is discrepant
+ *     without a discrepant output (labelled batches came back with another number of rows); else null
+ * @param warnings things about the models that hold whatever the verdict (e.g. a reference saved in
+ *     training mode), one line each; empty when none (never null)
  */
 public record CheckResult(
         Verdict verdict,
@@ -32,11 +35,24 @@ public record CheckResult(
         AccuracyFinding accuracy,
         AttributionConfig attribution,
         Latency latency,
-        Localization localization) {
+        Localization localization,
+        List<String> warnings) {
+
+    public CheckResult {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** A result without warnings. */
+    public CheckResult(Verdict verdict, String mode, ModelFile torch, ModelFile onnx, Map<String, String> engines,
+            long seed, String message, List<CaseResult> cases, AccuracyFinding accuracy, AttributionConfig attribution,
+            Latency latency, Localization localization) {
+        this(verdict, mode, torch, onnx, engines, seed, message, cases, accuracy, attribution, latency, localization,
+                List.of());
+    }
 
     /** A result without accuracy data. */
     public CheckResult(Verdict verdict, String mode, ModelFile torch, ModelFile onnx, Map<String, String> engines,
             long seed, String message, List<CaseResult> cases) {
-        this(verdict, mode, torch, onnx, engines, seed, message, cases, null, null, null, null);
+        this(verdict, mode, torch, onnx, engines, seed, message, cases, null, null, null, null, List.of());
     }
 }

@@ -27,7 +27,9 @@ public enum Outcome {
     CRASH,
     /** The pair did not finish within the per-pair time limit; its worker was killed. */
     TIMEOUT,
-    /** An output's shape or element type differs. */
+    /** The reference's outputs differ between two runs on the same inputs: nothing was compared. */
+    NONDETERMINISTIC_REFERENCE,
+    /** An output's shape or element type differs (or a model returns another number of rows than it was fed). */
     SHAPE_MISMATCH,
     /** Output values differ beyond floating-point noise (or NaN/Inf placement differs). */
     NUMERIC_DISCREPANCY,
@@ -37,6 +39,8 @@ public enum Outcome {
     DEVICE_DISCREPANCY,
     /** Faithful on the baseline placement, discrepant at another ONNX Runtime optimisation level. */
     OPTIMIZATION_DISCREPANCY,
+    /** No record: the shard that owned the pair did not finish ({@code parity merge --allow-partial}). */
+    MISSING,
     /** Everything agrees. */
     FAITHFUL;
 
@@ -64,6 +68,8 @@ public enum Outcome {
                 return ACCURACY_DISCREPANCY;
             case FAILED:
                 return r.cases().isEmpty() ? LOAD_FAILURE : RUNTIME_FAILURE;
+            case NONDETERMINISTIC_REFERENCE:
+                return NONDETERMINISTIC_REFERENCE;
             default:
                 for (CaseResult c : r.cases()) {
                     for (OutputFinding f : c.outputs()) {
@@ -71,6 +77,11 @@ public enum Outcome {
                             return SHAPE_MISMATCH;
                         }
                     }
+                }
+                boolean outputDiscrepant = r.cases().stream().flatMap(c -> c.outputs().stream())
+                        .anyMatch(f -> f.verdict() == Verdict.DISCREPANT);
+                if (!outputDiscrepant && r.accuracy() != null && r.accuracy().unjudged() != null) {
+                    return SHAPE_MISMATCH; // labelled batches came back with another number of rows
                 }
                 return NUMERIC_DISCREPANCY;
         }

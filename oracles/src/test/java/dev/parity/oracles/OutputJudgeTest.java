@@ -57,4 +57,76 @@ class OutputJudgeTest {
         assertEquals(Verdict.DISCREPANT,
                 OutputJudge.judge("y", torch, f(1f, 2.5f), null, moved, FP32, RULE, 8).verdict());
     }
+
+    private static Tensor d(double... v) {
+        return Tensor.ofDoubles(new long[] {v.length}, v);
+    }
+
+    @Test
+    void aFittingTwinOutputIsJudgedByAttribution() {
+        OutputFinding r = OutputJudge.judge("y", f(1, 2), f(1, 2), d(1, 2), null, FP32, RULE, 8);
+        assertEquals(ComparisonRule.ATTRIBUTION, r.rule());
+    }
+
+    @Test
+    void aTwinOutputCastBackToFloat32IsNotUsedForAttribution() {
+        // argmax(...).float() in the twin: float32, so the noise-aware tolerance judges it (or fixed
+        // tolerances when there is no perturbed run), never an attribution against a float32 "truth".
+        Tensor cast = f(3, 5);
+        OutputFinding noise = OutputJudge.judge("label", f(3, 5), f(3, 5), cast, f(3, 5), FP32, RULE, 8);
+        assertEquals(ComparisonRule.NOISE_AWARE_TOLERANCE, noise.rule());
+        assertEquals(Verdict.FAITHFUL, noise.verdict());
+        OutputFinding fixed = OutputJudge.judge("label", f(3, 5), f(3, 6), cast, null, FP32, RULE, 8);
+        assertEquals(ComparisonRule.TOLERANCE, fixed.rule());
+        assertEquals(Verdict.DISCREPANT, fixed.verdict());
+        assertNull(fixed.attribution());
+    }
+
+    @Test
+    void aTwinOutputOfAnotherShapeFallsBackToTheNoiseAwareTolerance() {
+        Tensor twin = Tensor.ofDoubles(new long[] {1}, new double[] {1});
+        OutputFinding r = OutputJudge.judge("y", f(1, 2), f(1, 2), twin, f(1, 2), FP32, RULE, 8);
+        assertEquals(ComparisonRule.NOISE_AWARE_TOLERANCE, r.rule());
+        assertEquals(false, OutputJudge.twinFits(f(1, 2), twin));
+        assertEquals(true, OutputJudge.twinFits(f(1, 2), d(1, 2)));
+    }
+
+    @Test
+    void integerOutputsAreExactUnlessGivenATolerance() {
+        Tensor a = Tensor.ofLongs(new long[] {2}, new long[] {-1, 2});
+        Tensor b = Tensor.ofLongs(new long[] {2}, new long[] {0, 2});
+        Tensor twin = Tensor.ofLongs(new long[] {2}, new long[] {-1, 2});
+        OutputFinding exact = OutputJudge.judge("q", a, b, twin, null, ToleranceConfig.EXACT, RULE, 8);
+        assertEquals(ComparisonRule.EXACT, exact.rule());
+        assertEquals(Verdict.DISCREPANT, exact.verdict());
+        OutputFinding loose = OutputJudge.judge("q", a, b, twin, null, new Tolerance(1, 0), RULE, 8);
+        assertEquals(ComparisonRule.TOLERANCE, loose.rule());
+        assertEquals(Verdict.FAITHFUL, loose.verdict());
+    }
+
+    @Test
+    void shapeOrTypeDifferencesAreJudgedByStructure() {
+        assertEquals(ComparisonRule.STRUCTURE,
+                OutputJudge.judge("y", f(1, 2), f(1), d(1, 2), f(1, 2), FP32, RULE, 8).rule());
+        assertEquals(ComparisonRule.STRUCTURE,
+                OutputJudge.judge("y", f(1, 2), d(1, 2), d(1, 2), f(1, 2), FP32, RULE, 8).rule());
+        assertEquals(ComparisonRule.STRUCTURE, OutputFinding.missing("z", "output count differs").rule());
+    }
+
+    @Test
+    void nanPlacementIsJudgedByFixedToleranceEvenWithATwin() {
+        OutputFinding r = OutputJudge.judge("y", f(1, 2), f(1, Float.NaN), d(1, 2), f(1, 2), FP32, RULE, 8);
+        assertEquals(ComparisonRule.TOLERANCE, r.rule());
+    }
+
+    @Test
+    void noiseFactorMustBeFiniteAndNonNegative() {
+        assertEquals(8.0, OutputJudge.requireNoiseFactor(8));
+        assertEquals(0.0, OutputJudge.requireNoiseFactor(0));
+        for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> OutputJudge.requireNoiseFactor(bad));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--noise-factor"), e.getMessage());
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.parity.oracles;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parity.tensor.DType;
 import java.util.Map;
@@ -35,5 +36,23 @@ class ToleranceConfigTest {
         assertThrows(IllegalArgumentException.class, () -> new Tolerance(-1, 0));
         assertThrows(IllegalArgumentException.class, () -> new Tolerance(0, Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> new ToleranceConfig(-1.0, null, Map.of()));
+    }
+
+    @Test
+    void infiniteTolerancesAreRefusedNamingTheFlag() {
+        IllegalArgumentException atol = assertThrows(IllegalArgumentException.class,
+                () -> new ToleranceConfig(Double.POSITIVE_INFINITY, null, Map.of()));
+        assertTrue(atol.getMessage().contains("--atol"), atol.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ToleranceConfig(null, Double.POSITIVE_INFINITY, Map.of()));
+        IllegalArgumentException per = assertThrows(IllegalArgumentException.class,
+                () -> new ToleranceConfig(null, null, Map.of("y", new Tolerance(Double.POSITIVE_INFINITY, 0))));
+        assertTrue(per.getMessage().contains("output 'y' (--tol)"), per.getMessage());
+    }
+
+    @Test
+    void infiniteAttributionRatioOrFloorIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new AttributionConfig(Double.POSITIVE_INFINITY, 1e-4));
+        assertThrows(IllegalArgumentException.class, () -> new AttributionConfig(16, Double.POSITIVE_INFINITY));
+        assertThrows(IllegalArgumentException.class, () -> new AttributionConfig(16, Double.NaN));
     }
 }

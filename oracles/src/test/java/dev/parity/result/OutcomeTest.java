@@ -42,4 +42,24 @@ class OutcomeTest {
         assertEquals(Outcome.EXPORT_CRASH, Outcome.parse("export-crash"));
         assertEquals("accuracy-discrepant", Verdict.ACCURACY_DISCREPANT.label());
     }
+
+    @Test
+    void nondeterministicReferenceHasItsOwnOutcomeAndOutranksEveryVerdict() {
+        assertEquals(Outcome.NONDETERMINISTIC_REFERENCE, Outcome.of(result(Verdict.NONDETERMINISTIC_REFERENCE, List.of())));
+        assertEquals("nondeterministic-reference", Verdict.NONDETERMINISTIC_REFERENCE.label());
+        assertEquals("nondeterministic-reference", Outcome.NONDETERMINISTIC_REFERENCE.label());
+        for (Verdict v : Verdict.values()) {
+            assertEquals(Verdict.NONDETERMINISTIC_REFERENCE, Verdict.worse(v, Verdict.NONDETERMINISTIC_REFERENCE));
+            assertEquals(Verdict.NONDETERMINISTIC_REFERENCE, Verdict.worse(Verdict.NONDETERMINISTIC_REFERENCE, v));
+        }
+    }
+
+    @Test
+    void rowCountDiscrepancyWithoutDiscrepantOutputIsAShapeMismatch() {
+        Tensor a = Tensor.ofFloats(new long[] {2}, new float[] {1, 2});
+        CheckResult r = new CheckResult(Verdict.DISCREPANT, "tolerance", new ModelFile("a", "x"), new ModelFile("b", "y"),
+                Map.of(), 0, "accuracy could not be judged: torch returned 2 rows", List.of(caseOf(a, a)),
+                dev.parity.oracles.AccuracyFinding.unjudged(4, 0.05, "torch returned 2 rows"), null, null, null);
+        assertEquals(Outcome.SHAPE_MISMATCH, Outcome.of(r));
+    }
 }

@@ -53,4 +53,32 @@ class ResultJsonTest {
         assertArrayEquals(new long[] {1}, f.worst().index());
         assertEquals(1, f.stats().nonfiniteMismatches());
     }
+
+    @Test
+    void addedFieldsRoundTripAndOlderResultsReadWithoutThem() throws Exception {
+        CheckResult s = sample();
+        OutputFinding ruled = s.cases().get(0).outputs().get(0).withRule(dev.parity.oracles.ComparisonRule.NOISE_AWARE_TOLERANCE);
+        CaseResult c = new CaseResult(0, "normal", List.of(), Verdict.DISCREPANT, null, List.of(ruled), 1.0, 1.0);
+        CheckResult r = new CheckResult(Verdict.DISCREPANT, "tolerance", s.torch(), s.onnx(), s.engines(), 0, "why",
+                List.of(c), dev.parity.oracles.AccuracyFinding.unjudged(5, 0.05, "torch: boom"), null, null, null,
+                List.of("a.pt was saved in training mode"));
+        JsonNode n = ResultJson.mapper().readTree(ResultJson.write(r));
+        assertEquals("noise-aware-tolerance", n.at("/cases/0/outputs/0/rule").asText());
+        assertEquals("torch: boom", n.at("/accuracy/unjudged").asText());
+        assertEquals("NaN", n.at("/accuracy/torch_accuracy").asText());
+        assertEquals("a.pt was saved in training mode", n.at("/warnings/0").asText());
+        CheckResult back = ResultJson.readCheck(ResultJson.write(r));
+        assertEquals(dev.parity.oracles.ComparisonRule.NOISE_AWARE_TOLERANCE, back.cases().get(0).outputs().get(0).rule());
+        assertEquals(r.warnings(), back.warnings());
+        assertEquals("torch: boom", back.accuracy().unjudged());
+        // a result written before these fields existed
+        com.fasterxml.jackson.databind.node.ObjectNode tree =
+                (com.fasterxml.jackson.databind.node.ObjectNode) ResultJson.mapper().readTree(ResultJson.write(sample()));
+        tree.remove("warnings");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.at("/cases/0/outputs/0")).remove("rule");
+        String old = tree.toString();
+        CheckResult older = ResultJson.readCheck(old);
+        assertEquals(List.of(), older.warnings());
+        assertEquals(null, older.cases().get(0).outputs().get(0).rule());
+    }
 }

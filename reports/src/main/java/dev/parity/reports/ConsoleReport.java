@@ -63,7 +63,11 @@ public final class ConsoleReport {
                     + "onnx %.3f ms (%.3f..%.3f); onnx/torch %.2fx%n%n", l.runs(), l.torchMedianMs(), l.torchMinMs(),
                     l.torchMaxMs(), l.onnxMedianMs(), l.onnxMinMs(), l.onnxMaxMs(), l.ratio()));
         }
-        if (r.accuracy() != null) {
+        if (r.accuracy() != null && r.accuracy().unjudged() != null) {
+            if (r.message() == null || !r.message().contains(r.accuracy().unjudged())) {
+                sb.append("accuracy could not be judged: ").append(r.accuracy().unjudged()).append("\n\n");
+            }
+        } else if (r.accuracy() != null) {
             AccuracyFinding a = r.accuracy();
             sb.append(String.format(Locale.ROOT,
                     "accuracy on %d labelled samples: torch %.4f, onnx %.4f, delta %+.4f (95%% CI %+.4f..%+.4f); "
@@ -82,6 +86,12 @@ public final class ConsoleReport {
                 sb.append("; unmapped: ").append(String.join(", ", l.unmapped()));
             }
             sb.append("\n\n");
+        }
+        for (String w : r.warnings()) {
+            sb.append("warning: ").append(w).append('\n');
+        }
+        if (!r.warnings().isEmpty()) {
+            sb.append('\n');
         }
         sb.append(verdictLine(r)).append('\n');
         return sb.toString();
@@ -112,10 +122,20 @@ public final class ConsoleReport {
     public static String verdictLine(CheckResult r) {
         long total = r.cases().size();
         long bad = r.cases().stream().filter(c -> c.verdict() == r.verdict()).count();
+        boolean discrepantOutput = r.cases().stream().flatMap(c -> c.outputs().stream())
+                .anyMatch(f -> f.verdict() == Verdict.DISCREPANT);
+        if (r.verdict() == Verdict.DISCREPANT && !discrepantOutput && r.message() != null) {
+            return "verdict: DISCREPANT - " + r.message(); // e.g. fewer rows than the batch on labelled data
+        }
         switch (r.verdict()) {
+            case NONDETERMINISTIC_REFERENCE:
+                return "verdict: NONDETERMINISTIC-REFERENCE - " + r.message();
             case FAITHFUL:
                 return "verdict: FAITHFUL - " + total + " of " + total + " cases agree (" + r.mode() + " mode)";
             case ACCURACY_DISCREPANT:
+                if (r.accuracy() == null || r.accuracy().unjudged() != null) {
+                    return "verdict: ACCURACY-DISCREPANT - " + r.message();
+                }
                 return String.format(Locale.ROOT, "verdict: ACCURACY-DISCREPANT - accuracy %.4f -> %.4f, McNemar p = %.3g",
                         r.accuracy().torchAccuracy(), r.accuracy().onnxAccuracy(), r.accuracy().pValue());
             case FAILED:

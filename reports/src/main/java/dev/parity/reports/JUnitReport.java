@@ -69,7 +69,7 @@ public final class JUnitReport {
                     tc.appendChild(f);
                     failures++;
                 } else if (r.outcome().isProblem()) {
-                    boolean discrepancy = r.outcome() == Outcome.NUMERIC_DISCREPANCY || r.outcome() == Outcome.SHAPE_MISMATCH
+                    boolean discrepancy = r.outcome() == Outcome.NONDETERMINISTIC_REFERENCE || r.outcome() == Outcome.NUMERIC_DISCREPANCY || r.outcome() == Outcome.SHAPE_MISMATCH
                             || r.outcome() == Outcome.ACCURACY_DISCREPANCY || r.outcome() == Outcome.DEVICE_DISCREPANCY
                             || r.outcome() == Outcome.OPTIMIZATION_DISCREPANCY;
                     Element f = doc.createElement(discrepancy ? "failure" : "error");
