@@ -13,6 +13,8 @@ import java.util.List;
  * @param errorHistogram absolute errors per power of two, for the report's histogram
  * @param sample up to {@value ClosenessOracle#SAMPLE} (torch, onnx) value pairs spread evenly over the
  *     output, the worst element included, for the report's scatter plot
+ * @param noise in tolerance mode, how atol was widened by the reference's own movement (the
+ *     {@code tolerance} is the widened one); null otherwise
  */
 public record OutputFinding(
         String name,
@@ -28,7 +30,17 @@ public record OutputFinding(
         Attribution attribution,
         ClassificationFinding classification,
         ErrorBins errorHistogram,
-        List<double[]> sample) {
+        List<double[]> sample,
+        NoiseAllowance noise) {
+
+    /** A finding without a noise allowance (every mode but noise-aware tolerance). */
+    public OutputFinding(String name, Verdict verdict, String reason, DType dtypeTorch, DType dtypeOnnx,
+            long[] shapeTorch, long[] shapeOnnx, Tolerance tolerance, ErrorStats stats, WorstElement worst,
+            Attribution attribution, ClassificationFinding classification, ErrorBins errorHistogram,
+            List<double[]> sample) {
+        this(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats, worst, attribution,
+                classification, errorHistogram, sample, null);
+    }
 
     /** A finding of the closeness oracle alone, without chart evidence. */
     public OutputFinding(String name, Verdict verdict, String reason, DType dtypeTorch, DType dtypeOnnx,
@@ -45,12 +57,18 @@ public record OutputFinding(
     /** This finding with a new verdict, reason and attribution. */
     public OutputFinding withAttribution(Verdict v, String why, Attribution a) {
         return new OutputFinding(name, v, why, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats, worst, a,
-                classification, errorHistogram, sample);
+                classification, errorHistogram, sample, noise);
     }
 
     /** This finding with classification evidence attached. */
     public OutputFinding withClassification(ClassificationFinding c) {
         return new OutputFinding(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats,
-                worst, attribution, c, errorHistogram, sample);
+                worst, attribution, c, errorHistogram, sample, noise);
+    }
+
+    /** This finding with tolerance mode's noise allowance attached. */
+    public OutputFinding withNoise(NoiseAllowance n) {
+        return new OutputFinding(name, verdict, reason, dtypeTorch, dtypeOnnx, shapeTorch, shapeOnnx, tolerance, stats,
+                worst, attribution, classification, errorHistogram, sample, n);
     }
 }
