@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "parity", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Checks that an ONNX export computes what its PyTorch (TorchScript) model computes.",
         subcommands = {CheckCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, HistoryCommand.class,
-            MergeCommand.class, DoctorCommand.class, CorpusCommand.class, CommandLine.HelpCommand.class})
+            MergeCommand.class, DoctorCommand.class, CorpusCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
 public final class ParityMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

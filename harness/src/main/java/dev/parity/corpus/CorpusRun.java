@@ -572,6 +572,20 @@ public final class CorpusRun {
         return null;
     }
 
+    /**
+     * Checks one pair of a corpus in this process and judges it against the corpus's expectations:
+     * what a JUnit test of a corpus pair calls ({@code dev.parity.junit.ParityCorpus}).
+     *
+     * @param req the corpus, generation, seed, twins and the folder for reproduction inputs
+     */
+    public static RunRecord checkJudged(RunRequest req, Pair p) throws BadInputException {
+        Manifest m = ManifestLoader.load(req.corpus());
+        String generation = req.generation() != null ? req.generation() : m.referenceGeneration();
+        Expectations expectations = Expectations.load(req.corpus());
+        RunRecord r = checkPair(req, generation, p, readProvenance(req.corpus(), p.model().name(), generation));
+        return r.expecting(expectations.of(r));
+    }
+
     /** The key and placement label a record is filed under. */
     record Where(String key, String placement) {}
 

@@ -12,6 +12,10 @@ public final class Devices {
     public static final String TORCH_CUDA_HINT = "put a CUDA build of libtorch on the machine (DJL's pytorch-native-cu* "
             + "jar, or PYTORCH_LIBRARY_PATH pointing at a CUDA libtorch 2.7.1) and a GPU with its driver";
 
+    static {
+        Djl.offline();
+    }
+
     private Devices() {}
 
     /** ONNX Runtime execution providers compiled into the loaded native library. */

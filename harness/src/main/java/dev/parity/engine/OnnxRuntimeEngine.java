@@ -378,9 +378,15 @@ public final class OnnxRuntimeEngine implements Engine {
         nativeLogs = on;
     }
 
-    private static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment(nativeLogs ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
-                : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "parity");
+    private static volatile OrtEnvironment shared;
+
+    /** The process-wide environment, created once: asking again with settings logs a warning each time. */
+    private static synchronized OrtEnvironment environment() {
+        if (shared == null) {
+            shared = OrtEnvironment.getEnvironment(nativeLogs ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
+                    : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "parity");
+        }
+        return shared;
     }
 
     private static final java.util.regex.Pattern ORT_PREFIX =

@@ -44,6 +44,10 @@ import java.util.regex.Pattern;
  * whose {@code name.key} syntax would misread ONNX-style names such as {@code input.1}.
  */
 public final class TorchScriptEngine implements Engine {
+    static {
+        Djl.offline();
+    }
+
     /** Matches libtorch's argument-count errors, which carry the forward declaration. */
     private static final Pattern ARITY = Pattern.compile(
             "(expected at most \\d+ argument|is missing value for argument)", Pattern.CASE_INSENSITIVE);

@@ -2,8 +2,8 @@ package dev.parity.oracles;
 
 /**
  * The attribution rule: an output is converter-discrepant when the export's scaled error exceeds
- * {@code ratio} times the reference's own and also exceeds {@code floor}. Defaults were
- * calibrated on the built-in corpus (README, "How verdicts are decided").
+ * {@code ratio} times the reference's own and also exceeds {@code floor}. {@code parity calibrate}
+ * scores the defaults on held-out corpus models (README, "How verdicts are decided").
  *
  * @param ratio how many times the reference's own error the export may make
  * @param floor scaled error below which nothing is a discrepancy (float32 arithmetic noise)

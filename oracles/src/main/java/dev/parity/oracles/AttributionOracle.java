@@ -58,9 +58,14 @@ public final class AttributionOracle {
         return decide(scaledError(onnx, ref, s), scaledError(torch, ref, s), cfg);
     }
 
-    /** The rule itself, on the two scaled errors. */
+    /** The attribution ratio: onnxErr / max(torchErr, 2^-24). */
+    public static double ratio(double onnxErr, double torchErr) {
+        return onnxErr / Math.max(torchErr, AttributionConfig.UNIT_ROUNDOFF);
+    }
+
+    /** The rule itself, on the two scaled errors (a NaN error is never discrepant). */
     public static Attribution decide(double onnxErr, double torchErr, AttributionConfig cfg) {
-        double ratio = onnxErr / Math.max(torchErr, AttributionConfig.UNIT_ROUNDOFF);
+        double ratio = ratio(onnxErr, torchErr);
         return new Attribution(onnxErr, torchErr, ratio, ratio > cfg.ratio() && onnxErr > cfg.floor());
     }
 }

@@ -14,6 +14,11 @@ package dev.parity.oracles;
  * @param mismatches elements outside the tolerance, non-finite disagreements included
  * @param mismatchFraction mismatches / elements (0 for an empty output)
  * @param nonfiniteMismatches elements where NaN or infinity placement differs
+ * @param neededAtol the smallest absolute tolerance that would have passed at the same rtol (as
+ *     Polygraphy reports it): about max(|onnx - torch| - rtol * |torch|), exactly the smallest atol
+ *     at which the oracle's own test accepts every finite element, so the output is discrepant at
+ *     atol {@code A} (same rtol) exactly when {@code neededAtol > A}; 0 when nothing exceeds rtol,
+ *     infinite when NaN/Inf placement differs; null in results written before it was recorded
  */
 public record ErrorStats(
         long elements,
@@ -25,4 +30,5 @@ public record ErrorStats(
         double cosine,
         long mismatches,
         double mismatchFraction,
-        long nonfiniteMismatches) {}
+        long nonfiniteMismatches,
+        Double neededAtol) {}

@@ -16,10 +16,13 @@ import java.util.Locale;
  *
  * <p><b>Noise-aware tolerance</b> (no twin): the reference is run a second time on inputs moved by
  * one ulp in random directions; its largest output movement {@code J} is the rounding noise the
- * model amplifies, and the absolute tolerance becomes {@code max(atol, noiseFactor * J)}.
+ * model amplifies, and the absolute tolerance becomes {@code max(atol, noiseFactor * J)}. The
+ * finding records J, the factor and the atol before widening ({@link NoiseAllowance}) beside the
+ * smallest atol that would have passed ({@link ErrorStats#neededAtol()}), so its verdict at any
+ * other factor is re-derived exactly by {@link NoiseAllowance#discrepantAt}.
  */
 public final class OutputJudge {
-    /** Multiples of the one-ulp reference movement tolerated in tolerance mode (calibrated). */
+    /** Multiples of the one-ulp reference movement tolerated in tolerance mode (scored by {@code parity calibrate}). */
     public static final double DEFAULT_NOISE_FACTOR = 8;
 
     private OutputJudge() {}
@@ -89,13 +92,14 @@ public final class OutputJudge {
                 jitter = Math.max(jitter, d);
             }
         }
-        double widenedAtol = Math.max(tol.atol(), noiseFactor * jitter);
+        NoiseAllowance noise = new NoiseAllowance(jitter, noiseFactor, tol.atol());
+        double widenedAtol = noise.atolAt(noiseFactor);
         Tolerance widened = new Tolerance(Double.isFinite(widenedAtol) ? widenedAtol : Double.MAX_VALUE, tol.rtol());
         OutputFinding noiseAware = ClosenessOracle.compare(name, torch, onnx, widened);
         double s = AttributionOracle.scale(torch.toDoubleArray());
         Attribution a = AttributionOracle.decide(noiseAware.stats().maxAbs() / s, jitter / s, cfg);
         Attribution shown = new Attribution(a.onnxErr(), a.torchErr(), a.ratio(), noiseAware.verdict() == Verdict.DISCREPANT);
         return noiseAware.withAttribution(noiseAware.verdict(), noiseAware.reason(), shown)
-                .withRule(ComparisonRule.NOISE_AWARE_TOLERANCE);
+                .withRule(ComparisonRule.NOISE_AWARE_TOLERANCE).withNoise(noise);
     }
 }

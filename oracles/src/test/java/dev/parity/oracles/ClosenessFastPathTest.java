@@ -1,0 +1,255 @@
+package dev.parity.oracles;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parity.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Differential test: the unrolled float32 fast path of {@link ClosenessOracle} against its scalar
+ * path ({@link ClosenessOracle#compareScalar}) on random data with NaN and infinities at odd and even
+ * offsets, at lengths around multiples of the unroll (2 elements per step, histogram arrays rotating
+ * every 4), placed alike or differently in the two outputs.
+ *
+ * <p>Counts, maxima, the p99 (same histogram counts), max_rel, needed_atol, the worst element, the
+ * histogram and the plot sample must be identical: both paths compute the same per-element values
+ * and visit elements in the same order. Mean, RMSE and cosine are sums that the fast path adds in two
+ * interleaved chains and the scalar path in one, so they may differ by summation order, and only
+ * within the bound that holds for every order: any summation of m terms is within
+ * gamma(m) * sum|t| of the exact sum, gamma(m) = m*u/(1 - m*u), u = 2^-53 (Higham, Accuracy and
+ * Stability of Numerical Algorithms, 4.2), so two orders are within 2 * gamma(m) * sum|t| of each
+ * other. The final division, square roots and product add one rounding each per path; the bounds
+ * below are those first-order terms, doubled to cover the second-order ones.
+ */
+class ClosenessFastPathTest {
+    private static final double U = 0x1p-53;
+
+    /** Where the non-finite values go, relative to each other in the two outputs. */
+    enum Nonfinite {
+        NONE, SAME_PLACES, DIFFERENT_PLACES, MIXED
+    }
+
+    private static final Tolerance[] TOLERANCES = {
+        ToleranceConfig.FLOAT32_DEFAULT, ToleranceConfig.EXACT, new Tolerance(1e-3, 0), new Tolerance(0, 1e-2),
+        new Tolerance(0.5, 0.5)};
+
+    static Stream<Arguments> cases() {
+        int[] lengths = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 31, 32, 33, 63, 64, 65, 199, 200, 201,
+            1023, 1024, 1025, 65_537, 200_003};
+        List<Arguments> out = new ArrayList<>();
+        for (int n : lengths) {
+            for (Nonfinite p : Nonfinite.values()) {
+                out.add(Arguments.of(n, p));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "n={0} nonfinite={1}")
+    @MethodSource("cases")
+    void fastPathAgreesWithScalarPathOnEveryStatistic(int n, Nonfinite placement) {
+        float[][] d = data(1000L * n + placement.ordinal(), n, placement);
+        for (Tolerance tol : TOLERANCES) {
+            assertAgree("n=" + n + " " + placement + " " + tol, d[0], d[1], tol);
+        }
+    }
+
+    @Test
+    void tiesKeepTheFirstWorstElementOnBothPaths() {
+        for (int n : new int[] {1, 2, 3, 4, 5, 8, 9, 64, 65}) {
+            float[] a = new float[n];
+            float[] b = new float[n];
+            java.util.Arrays.fill(b, 0.25f); // every error equal: the worst is element 0
+            assertAgree("plateau n=" + n, a, b, ToleranceConfig.FLOAT32_DEFAULT);
+            assertEquals(0, ClosenessOracle.compare("y", t(a), t(b), ToleranceConfig.FLOAT32_DEFAULT).worst().index()[0]);
+            if (n >= 4) {
+                b[n - 1] = 0.5f; // two equal maxima at an odd and an even offset: the first wins
+                b[n - 2] = 0.5f;
+                assertAgree("tie at the end n=" + n, a, b, ToleranceConfig.FLOAT32_DEFAULT);
+                assertEquals(n - 2,
+                        ClosenessOracle.compare("y", t(a), t(b), ToleranceConfig.FLOAT32_DEFAULT).worst().index()[0]);
+            }
+        }
+    }
+
+    @Test
+    void aNonfinitePairAnywhereHandsTheRestToTheScalarLoopWithoutLosingElements() {
+        for (int n = 1; n <= 12; n++) {
+            for (int at = 0; at < n; at++) {
+                for (float v : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                    float[][] d = data(at * 31L + n, n, Nonfinite.NONE);
+                    d[0][at] = v;
+                    assertAgree("torch only n=" + n + " at " + at + " " + v, d[0], d[1], ToleranceConfig.FLOAT32_DEFAULT);
+                    d[1][at] = v;
+                    assertAgree("both n=" + n + " at " + at + " " + v, d[0], d[1], ToleranceConfig.FLOAT32_DEFAULT);
+                }
+            }
+        }
+    }
+
+    private static Tensor t(float[] v) {
+        return Tensor.ofFloats(new long[] {v.length}, v);
+    }
+
+    /**
+     * Random float32 outputs with the inputs that break single-pass loops: exact zeros of both signs,
+     * exact agreement, subnormals, a zero reference against a non-zero candidate (infinite max_rel),
+     * values near Float.MAX_VALUE, repeated pairs (tied errors), magnitudes 1e-3 to 30, and NaN and
+     * infinities at the first, last, an odd and an even offset plus random ones.
+     */
+    static float[][] data(long seed, int n, Nonfinite placement) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        float[] b = new float[n];
+        double[] scales = {1, 30, 1e-3};
+        for (int i = 0; i < n; i++) {
+            int kind = r.nextInt(20);
+            double scale = scales[r.nextInt(scales.length)];
+            if (kind == 0) {
+                a[i] = r.nextBoolean() ? 0f : -0f;
+                b[i] = r.nextBoolean() ? 0f : -0f;
+            } else if (kind == 1) {
+                a[i] = (float) (r.nextGaussian() * scale);
+                b[i] = a[i];
+            } else if (kind == 2) {
+                a[i] = Float.MIN_VALUE * r.nextInt(1, 1000);
+                b[i] = r.nextBoolean() ? a[i] : Float.MIN_VALUE * r.nextInt(1, 1000);
+            } else if (kind == 3) {
+                a[i] = 0f;
+                b[i] = (float) (r.nextGaussian() * 1e-6);
+            } else if (kind == 4 && r.nextInt(8) == 0) {
+                a[i] = Float.MAX_VALUE * (r.nextBoolean() ? 1 : -1);
+                b[i] = Float.MAX_VALUE * (r.nextBoolean() ? 1 : -1) * (float) r.nextDouble(0.5, 1);
+            } else if (kind == 5 && i > 0) {
+                a[i] = a[i - 1];
+                b[i] = b[i - 1];
+            } else {
+                a[i] = (float) (r.nextGaussian() * scale);
+                b[i] = a[i] + (float) (r.nextGaussian() * scale * Math.pow(10, -r.nextInt(1, 8)));
+            }
+        }
+        if (placement == Nonfinite.NONE || n == 0) {
+            return new float[][] {a, b};
+        }
+        List<Integer> at = new ArrayList<>(List.of(0, n - 1, (n / 2) | 1, (n / 2) & ~1));
+        for (int i = 0; i < n / 40; i++) {
+            at.add(r.nextInt(n));
+        }
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (int i : at) {
+            if (i >= n) {
+                continue;
+            }
+            boolean same = placement == Nonfinite.SAME_PLACES || (placement == Nonfinite.MIXED && r.nextBoolean());
+            float v = specials[r.nextInt(3)];
+            if (same) {
+                a[i] = v;
+                b[i] = v;
+            } else {
+                switch (r.nextInt(4)) {
+                    case 0: a[i] = v; break; // one side only, the other finite
+                    case 1: b[i] = v; break;
+                    case 2: a[i] = Float.NaN; b[i] = Float.POSITIVE_INFINITY; break;
+                    default: a[i] = Float.POSITIVE_INFINITY; b[i] = Float.NEGATIVE_INFINITY; break;
+                }
+            }
+        }
+        return new float[][] {a, b};
+    }
+
+    static void assertAgree(String what, float[] a, float[] b, Tolerance tol) {
+        OutputFinding fast = ClosenessOracle.compare("y", t(a), t(b), tol);
+        OutputFinding ref = ClosenessOracle.compareScalar("y", t(a), t(b), tol);
+        assertEquals(ref.verdict(), fast.verdict(), what);
+        assertEquals(ref.reason(), fast.reason(), what);
+        ErrorStats s = ref.stats();
+        ErrorStats f = fast.stats();
+        assertEquals(s.elements(), f.elements(), what + ": elements");
+        assertEquals(s.mismatches(), f.mismatches(), what + ": mismatches");
+        assertEquals(s.nonfiniteMismatches(), f.nonfiniteMismatches(), what + ": nonfinite mismatches");
+        assertEquals(s.mismatchFraction(), f.mismatchFraction(), what + ": mismatch fraction");
+        assertEquals(s.maxAbs(), f.maxAbs(), what + ": max_abs");
+        assertEquals(s.p99Abs(), f.p99Abs(), what + ": p99");
+        assertEquals(s.maxRel(), f.maxRel(), what + ": max_rel");
+        assertEquals(s.neededAtol(), f.neededAtol(), what + ": needed_atol");
+        assertEquals(ref.errorHistogram(), fast.errorHistogram(), what + ": histogram");
+        if (ref.worst() == null) {
+            assertNull(fast.worst(), what + ": worst");
+        } else {
+            assertArrayEquals(ref.worst().index(), fast.worst().index(), what + ": worst index");
+            assertEquals(ref.worst().torch(), fast.worst().torch(), what + ": worst torch");
+            assertEquals(ref.worst().onnx(), fast.worst().onnx(), what + ": worst onnx");
+        }
+        assertEquals(ref.sample().size(), fast.sample().size(), what + ": sample size");
+        for (int i = 0; i < ref.sample().size(); i++) {
+            assertArrayEquals(ref.sample().get(i), fast.sample().get(i), what + ": sample " + i);
+        }
+        assertSumsAgree(what, a, b, s, f);
+    }
+
+    /** Mean, RMSE and cosine within the summation-order bound of the class comment. */
+    private static void assertSumsAgree(String what, float[] a, float[] b, ErrorStats s, ErrorStats f) {
+        long m = 0;
+        double sumAbs = 0;
+        double sumSq = 0;
+        double sumAbsDot = 0;
+        double normA = 0;
+        double normB = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (Float.isFinite(a[i]) && Float.isFinite(b[i])) {
+                double x = a[i];
+                double y = b[i];
+                double e = Math.abs(x - y);
+                m++;
+                sumAbs += e;
+                sumSq += e * e;
+                sumAbsDot += Math.abs(x * y);
+                normA += x * x;
+                normB += y * y;
+            }
+        }
+        if (m == 0) {
+            assertEquals(0, f.meanAbs(), what);
+            assertEquals(0, f.rmse(), what);
+            assertEquals(s.cosine(), f.cosine(), what);
+            return;
+        }
+        double g = m * U / (1 - m * U);
+        double slack = 1 + 2 * g; // the sums of magnitudes above are themselves rounded
+        double dAbs = 2 * g * sumAbs * slack;
+        double dSq = 2 * g * sumSq * slack;
+        double meanBound = 2 * (dAbs / m + U * (s.meanAbs() + f.meanAbs()));
+        assertTrue(Math.abs(s.meanAbs() - f.meanAbs()) <= meanBound,
+                what + ": mean_abs " + s.meanAbs() + " vs " + f.meanAbs() + " beyond " + meanBound);
+        double rs = s.rmse();
+        double rf = f.rmse();
+        if (rs + rf == 0) {
+            assertEquals(rs, rf, what + ": rmse");
+        } else {
+            // |sqrt(v) - sqrt(w)| = |v - w| / (sqrt(v) + sqrt(w)), v and w the two mean squares
+            double dVar = dSq / m + 2 * U * (rs * rs + rf * rf);
+            double rmseBound = 2 * (dVar / (rs + rf) + U * (rs + rf));
+            assertTrue(Math.abs(rs - rf) <= rmseBound, what + ": rmse " + rs + " vs " + rf + " beyond " + rmseBound);
+        }
+        if (normA == 0 || normB == 0) {
+            assertEquals(s.cosine(), f.cosine(), what + ": cosine of a zero vector");
+        } else {
+            // cos = D / sqrt(A B): |dD| <= 2g sum|xy|, |dA| <= 2g A, |dB| <= 2g B, 5 roundings per path
+            double cos = Math.abs(s.cosine());
+            double cosBound = 2 * (2 * g * slack * sumAbsDot / Math.sqrt(normA * normB) + 2 * g * slack * cos
+                    + 10 * U * Math.max(cos, Math.abs(f.cosine())));
+            assertTrue(Math.abs(s.cosine() - f.cosine()) <= cosBound,
+                    what + ": cosine " + s.cosine() + " vs " + f.cosine() + " beyond " + cosBound);
+        }
+    }
+}
