@@ -47,10 +47,12 @@ public final class HistoryCommand implements Callable<Integer> {
                 }
                 o.print(t.render());
             } else {
-                TextTable t = new TextTable("run", "generation", "started", "pairs", "faithful", "not faithful", "folder");
+                TextTable t = new TextTable("run", "generation", "started", "pairs", "faithful", "not faithful", "selection",
+                        "folder");
                 for (History.RunRow r : h.runs(generation, 1000)) {
                     t.row("#" + r.id(), r.generation(), String.valueOf(r.started()), Integer.toString(r.pairs()),
-                            Integer.toString(r.faithful()), Integer.toString(r.problems()), r.folder());
+                            Integer.toString(r.faithful()), Integer.toString(r.problems()),
+                            r.selection() == null ? "-" : r.selection(), r.folder());
                 }
                 o.print(t.render());
             }

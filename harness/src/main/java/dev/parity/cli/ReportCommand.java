@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,19 +36,20 @@ public final class ReportCommand implements Callable<Integer> {
         return ExitCodes.FAITHFUL;
     }
 
-    /** Renders the reports; a history, if given, supplies the trend of the run's generation. */
+    /** Renders the reports; a history, if given, supplies the trend of the run's generation and selection. */
     static RunData render(Path run, Path history) throws BadInputException {
         if (!Files.isDirectory(run)) {
             throw new BadInputException("run folder not found: " + run);
         }
         try {
-            List<HtmlReport.TrendPoint> trend = List.of();
+            RunData data = RunData.load(run);
+            HtmlReport.Trend trend = HtmlReport.Trend.none();
             if (history != null) {
                 try (History h = History.open(history)) {
-                    trend = h.trend(null, 20);
+                    trend = h.trend(data, 20);
                 }
             }
-            return ReportWriter.write(run, trend);
+            return ReportWriter.write(data, trend);
         } catch (IOException e) {
             throw new BadInputException(e.getMessage(), e);
         } catch (SQLException e) {

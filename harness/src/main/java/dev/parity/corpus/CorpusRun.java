@@ -620,7 +620,7 @@ public final class CorpusRun {
         Double accP = r != null && r.accuracy() != null && r.accuracy().unjudged() == null ? r.accuracy().pValue() : null;
         return new RunRecord(w.key(), p.model().name(), p.config().name(), generation, p.model().family(),
                 p.model().task(), o, verdict, mode, message, ratio, accDelta, accP, torchMs, onnxMs, expected, repro,
-                (System.nanoTime() - t0) / 1e9, export, r, w.placement());
+                (System.nanoTime() - t0) / 1e9, export, r, w.placement()).withNote(p.model().notes());
     }
 
     static Double median(List<Double> v) {

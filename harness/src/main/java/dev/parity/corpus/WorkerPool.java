@@ -98,7 +98,7 @@ public final class WorkerPool implements AutoCloseable {
         CorpusRun.Pair p = placed.pair();
         return new RunRecord(placed.key(), p.model().name(), p.config().name(), generation, p.model().family(), p.model().task(),
                 o, "failed", null, message, null, null, null, null, null, null, null,
-                (System.nanoTime() - t0) / 1e9, null, null, placed.placement().label());
+                (System.nanoTime() - t0) / 1e9, null, null, placed.placement().label()).withNote(p.model().notes());
     }
 
     @Override

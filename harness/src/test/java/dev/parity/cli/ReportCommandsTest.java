@@ -2,6 +2,7 @@ package dev.parity.cli;
 
 import static dev.parity.cli.CheckCommandTest.parity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parity.check.Corpus;
@@ -27,7 +28,12 @@ class ReportCommandsTest {
         for (String f : new String[] {"report.html", "summary.md", "junit.xml", "run.json", "results.jsonl"}) {
             assertTrue(Files.isRegularFile(b.resolve(f)), f);
         }
-        assertTrue(Files.readString(b.resolve("report.html")).contains("id=\"trend\""), "two runs in the history: a trend");
+        assertFalse(Files.readString(b.resolve("report.html")).contains("id=\"trend\""),
+                "a run of another generation is no trend");
+        Path b2 = run(dir.resolve("b2"), "torch-2.6.0", db);
+        String again = Files.readString(b2.resolve("report.html"));
+        assertTrue(again.contains("id=\"trend\"") && again.contains("Trend of the last 2 runs of torch-2.6.0"),
+                "two runs of one generation and selection: a trend");
         CheckCommandTest.Run c = parity("compare", a.toString(), b.toString(), "--out", dir.resolve("cmp").toString());
         assertEquals(ExitCodes.DISCREPANT, c.code(), c.out() + c.err());
         assertTrue(c.out().contains("vit_tiny/opset13") && c.out().contains("newly-failing-export"), c.out());

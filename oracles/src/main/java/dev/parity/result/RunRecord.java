@@ -23,12 +23,25 @@ import java.util.Comparator;
  * @param cause the expectation's cause sentence (why the expected outcome happens), or null
  * @param status the outcome against the expectation, or null when none was applied
  * @param expectedFrom where the expectation came from ({@code manifest}, {@code baseline DIR}), or null
+ * @param note the model's own note from the corpus manifest ({@code notes}: what the model is built to
+ *     exercise, e.g. "border divisor differs"), or null; records written before the field existed lack it
  */
 public record RunRecord(String key, String model, String config, String generation, String family, String task,
         Outcome outcome, String verdict, String mode, String message, Double worstRatio, Double accuracyDelta,
         Double accuracyP, Double torchMs, Double onnxMs, String expected, String repro, double seconds,
         ExportRecord export, CheckResult check, String placement, String cause, ExpectationStatus status,
-        String expectedFrom) {
+        String expectedFrom, String note) {
+
+    /** A record without the model's note. */
+    public RunRecord(String key, String model, String config, String generation, String family, String task,
+            Outcome outcome, String verdict, String mode, String message, Double worstRatio, Double accuracyDelta,
+            Double accuracyP, Double torchMs, Double onnxMs, String expected, String repro, double seconds,
+            ExportRecord export, CheckResult check, String placement, String cause, ExpectationStatus status,
+            String expectedFrom) {
+        this(key, model, config, generation, family, task, outcome, verdict, mode, message, worstRatio, accuracyDelta,
+                accuracyP, torchMs, onnxMs, expected, repro, seconds, export, check, placement, cause, status,
+                expectedFrom, null);
+    }
 
     /** A record not yet judged against an expectation. */
     public RunRecord(String key, String model, String config, String generation, String family, String task,
@@ -43,14 +56,21 @@ public record RunRecord(String key, String model, String config, String generati
     public RunRecord expecting(Expectation e) {
         return new RunRecord(key, model, config, generation, family, task, outcome, verdict, mode, message, worstRatio,
                 accuracyDelta, accuracyP, torchMs, onnxMs, e.outcome().label(), repro, seconds, export, check, placement,
-                e.cause(), e.judge(outcome), e.source());
+                e.cause(), e.judge(outcome), e.source(), note);
     }
 
     /** This record with another outcome and message (a placement's reclassification). */
     public RunRecord withOutcome(Outcome o, String why) {
         return new RunRecord(key, model, config, generation, family, task, o, verdict, mode, why, worstRatio,
                 accuracyDelta, accuracyP, torchMs, onnxMs, expected, repro, seconds, export, check, placement, cause,
-                status, expectedFrom);
+                status, expectedFrom, note);
+    }
+
+    /** This record with the model's note ({@code null} for none). */
+    public RunRecord withNote(String modelNote) {
+        return new RunRecord(key, model, config, generation, family, task, outcome, verdict, mode, message, worstRatio,
+                accuracyDelta, accuracyP, torchMs, onnxMs, expected, repro, seconds, export, check, placement, cause,
+                status, expectedFrom, modelNote);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.parity.result.Outcome;
 import dev.parity.result.RunRecord;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,26 +15,32 @@ import java.util.Set;
 
 /**
  * Compares a baseline run with a candidate run (for example two converter generations over the same
- * corpus), pair by pair, matched by model and configuration. Pure.
+ * corpus), pair by pair, matched by model and configuration. Every rendering lists regressions and
+ * newly failing exports first, then fixed, changed-severity, persisting and missing pairs, and
+ * unchanged pairs last ({@link #REPORT_ORDER}). Pure.
  */
 public final class Comparison {
     /** A severity change: the worst attribution ratio moved by this factor or more. */
     public static final double SEVERITY_FACTOR = 10;
 
-    /** How a pair changed from baseline to candidate, checked in this order. */
+    /**
+     * How a pair changed from baseline to candidate, declared in the order the renderings list them:
+     * what fails the compare first, unchanged pairs last. ({@link #classify} documents which class
+     * wins when several apply.)
+     */
     public enum Change {
-        /** The pair exists in only one of the runs. */
-        MISSING,
-        /** The candidate's converter crashed or wrote an invalid file where the baseline's did not. */
-        NEWLY_FAILING_EXPORT,
         /** Faithful in the baseline, not in the candidate. */
         REGRESSION,
+        /** The candidate's converter crashed or wrote an invalid file where the baseline's did not. */
+        NEWLY_FAILING_EXPORT,
         /** Not faithful in the baseline, faithful in the candidate. */
         FIXED,
         /** Not faithful in either, the worst ratio moved by 10x or more. */
         CHANGED_SEVERITY,
         /** Not faithful in either. */
         PERSISTING,
+        /** The pair exists in only one of the runs. */
+        MISSING,
         /** Faithful in both. */
         UNCHANGED;
 
@@ -51,6 +58,12 @@ public final class Comparison {
     /** One pair's change, with both sides' evidence. */
     public record Row(String key, Change change, Outcome baseline, Outcome candidate, Double baselineRatio,
             Double candidateRatio, String note) {}
+
+    /**
+     * The order every rendering lists rows in: by {@link Change} (regressions first, unchanged
+     * last), each class in the baseline's order, then pairs only the candidate has (the sort is stable).
+     */
+    public static final Comparator<Row> REPORT_ORDER = Comparator.comparing(Row::change);
 
     private Comparison() {}
 
@@ -71,9 +84,17 @@ public final class Comparison {
             }
             rows.add(new Row(k, classify(x, y), x.outcome(), y.outcome(), x.worstRatio(), y.worstRatio(), note(x, y)));
         }
-        return rows;
+        return ordered(rows);
     }
 
+    private static List<Row> ordered(List<Row> rows) {
+        return rows.stream().sorted(REPORT_ORDER).toList();
+    }
+
+    /**
+     * The change of a pair present in both runs. A newly failing export wins over a regression (it
+     * says more), then regression, fixed, changed severity, persisting, unchanged.
+     */
     static Change classify(RunRecord x, RunRecord y) {
         boolean exportBad = isExportFailure(y.outcome()) && !isExportFailure(x.outcome());
         if (exportBad) {
@@ -123,17 +144,29 @@ public final class Comparison {
         return m;
     }
 
-    /** Console table of every pair that is not unchanged, then the counts. */
+    /**
+     * Console table of every pair that is not unchanged, regressions first, then, in the same order,
+     * what changed about each pair whose outcome changed, then the counts.
+     */
     public static String renderText(List<Row> rows, String a, String b) {
+        List<Row> ordered = ordered(rows);
         TextTable t = new TextTable("pair", "change", a, b, "ratio " + a, "ratio " + b);
-        for (Row r : rows) {
+        StringBuilder why = new StringBuilder();
+        for (Row r : ordered) {
             if (r.change() == Change.UNCHANGED) {
                 continue;
             }
             t.row(r.key(), r.change().label(), r.baseline() == null ? "-" : r.baseline().label(),
                     r.candidate() == null ? "-" : r.candidate().label(), Html.num(r.baselineRatio()), Html.num(r.candidateRatio()));
+            if (r.note() != null) {
+                why.append(r.key()).append(": ").append(RunTable.oneLine(r.note())).append('\n');
+            }
         }
-        StringBuilder sb = new StringBuilder(t.render()).append("\nchanges:");
+        StringBuilder sb = new StringBuilder(t.render());
+        if (why.length() > 0) {
+            sb.append('\n').append(why);
+        }
+        sb.append("\nchanges:");
         counts(rows).forEach((k, v) -> sb.append(' ').append(k.label()).append('=').append(v));
         return sb.append("  (").append(rows.size()).append(" pairs)\n").toString();
     }
@@ -145,7 +178,7 @@ public final class Comparison {
         sb.append("| change | pairs |\n|---|---|\n");
         counts(rows).forEach((k, v) -> sb.append("| ").append(k.label()).append(" | ").append(v).append(" |\n"));
         sb.append("\n| pair | change | ").append(a).append(" | ").append(b).append(" | note |\n|---|---|---|---|---|\n");
-        for (Row r : rows) {
+        for (Row r : ordered(rows)) {
             if (r.change() == Change.UNCHANGED) {
                 continue;
             }
@@ -168,7 +201,7 @@ public final class Comparison {
                 .append("<thead><tr><th>pair</th><th>change</th><th>").append(Html.esc(a)).append("</th><th>")
                 .append(Html.esc(b)).append("</th><th>ratio ").append(Html.esc(a)).append("</th><th>ratio ")
                 .append(Html.esc(b)).append("</th><th>note</th></tr></thead><tbody>\n");
-        for (Row r : rows) {
+        for (Row r : ordered(rows)) {
             sb.append("<tr data-outcome=\"").append(r.change().label()).append("\"><td>").append(Html.esc(r.key()))
                     .append("</td><td><span class=\"badge o-").append(r.change().label()).append("\">")
                     .append(r.change().label()).append("</span></td><td>")

@@ -142,25 +142,13 @@ public final class ConsoleReport {
                 return "verdict: FAILED - " + (r.message() == null ? "an engine failed" : r.message());
             default: {
                 List<String> reasons = new ArrayList<>();
-                CaseResult worstCase = null;
-                OutputFinding worst = null;
-                for (CaseResult c : r.cases()) {
-                    for (OutputFinding f : c.outputs()) {
-                        if (f.verdict() != Verdict.DISCREPANT) {
-                            continue;
-                        }
-                        if (worst == null || score(f) > score(worst)) {
-                            worst = f;
-                            worstCase = c;
-                        }
-                    }
-                }
                 reasons.add(bad + " of " + total + " cases discrepant");
+                WorstOutput worst = WorstOutput.discrepant(r);
                 if (worst != null) {
-                    StringBuilder w = new StringBuilder("worst: output ").append(worst.name()).append(", case ")
-                            .append(worstCase.index()).append(" (").append(worstCase.regime()).append("): ")
-                            .append(worst.reason());
-                    WorstElement e = worst.worst();
+                    StringBuilder w = new StringBuilder("worst: output ").append(worst.finding().name()).append(", case ")
+                            .append(worst.caseResult().index()).append(" (").append(worst.caseResult().regime()).append("): ")
+                            .append(worst.finding().reason());
+                    WorstElement e = worst.finding().worst();
                     if (e != null) {
                         w.append("; at ").append(Arrays.toString(e.index())).append(" torch ").append(num(e.torch()))
                                 .append(" onnx ").append(num(e.onnx()));
@@ -170,18 +158,6 @@ public final class ConsoleReport {
                 return "verdict: DISCREPANT - " + String.join("; ", reasons);
             }
         }
-    }
-
-    /** Worst first: shape/type differences, then non-finite disagreements, then the attribution ratio
-     * (the statistic of the verdict), else the largest absolute error. */
-    private static double score(OutputFinding f) {
-        if (f.stats() == null) {
-            return Double.MAX_VALUE;
-        }
-        if (f.stats().nonfiniteMismatches() > 0) {
-            return Double.MAX_VALUE / 2;
-        }
-        return f.attribution() != null ? f.attribution().ratio() : f.stats().maxAbs();
     }
 
     private static String inputText(InputDescription d) {

@@ -12,7 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The run history in SQLite (sqlite-jdbc: one file, no server, safe concurrent access through
@@ -35,6 +39,11 @@ public final class History implements AutoCloseable {
         },
         {
             "ALTER TABLE runs ADD COLUMN added TEXT"
+        },
+        {
+            // runs stored before this migration keep a NULL selection: no trend mixes them with new runs
+            "ALTER TABLE runs ADD COLUMN selection TEXT",
+            "CREATE INDEX runs_trend ON runs(generation, selection)"
         }
     };
 
@@ -115,7 +124,8 @@ public final class History implements AutoCloseable {
             long faithful = run.records().stream().filter(r -> !r.outcome().isProblem()).count();
             long id;
             try (PreparedStatement p = db.prepareStatement("INSERT INTO runs (folder, generation, started, finished, pairs,"
-                    + " faithful, problems, added) VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'))", Statement.RETURN_GENERATED_KEYS)) {
+                    + " faithful, problems, added, selection) VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'), ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
                 p.setString(1, folder);
                 p.setString(2, run.generation());
                 p.setString(3, str(run.run().get("started")));
@@ -123,6 +133,7 @@ public final class History implements AutoCloseable {
                 p.setInt(5, run.records().size());
                 p.setLong(6, faithful);
                 p.setLong(7, run.records().size() - faithful);
+                p.setString(8, selection(run.run()));
                 p.executeUpdate();
                 try (ResultSet k = p.getGeneratedKeys()) {
                     k.next();
@@ -158,24 +169,60 @@ public final class History implements AutoCloseable {
         return o == null ? null : o.toString();
     }
 
-    /** A stored run. */
-    public record RunRow(long id, String folder, String generation, String started, int pairs, int faithful, int problems) {}
+    /**
+     * What a run covered, in one line: its models and configurations globs, its placements and its
+     * shard, from its {@code run.json} ({@code models *, configurations *, placements cpu}). Runs of
+     * one selection count the same pairs, so their counts compare; an 8-pair run beside a 128-pair
+     * run would read as a collapse.
+     */
+    public static String selection(Map<String, Object> run) {
+        Object models = run.get("models");
+        Object configs = run.get("configs");
+        Object matrix = run.get("matrix");
+        String placements = matrix instanceof Collection<?> c && !c.isEmpty()
+                ? c.stream().map(String::valueOf).collect(Collectors.joining(" ")) : "cpu";
+        Object shard = run.get("shard");
+        return "models " + (models == null ? "*" : models) + ", configurations " + (configs == null ? "*" : configs)
+                + ", placements " + placements + (shard == null ? "" : ", shard " + shard);
+    }
+
+    /** A stored run; {@code selection} is null for runs stored before selections were recorded. */
+    public record RunRow(long id, String folder, String generation, String started, int pairs, int faithful, int problems,
+            String selection) {}
 
     /** The last {@code limit} runs, oldest first (of one generation, or all when null). */
     public List<RunRow> runs(String generation, int limit) throws SQLException {
-        String sql = "SELECT id, folder, generation, started, pairs, faithful, problems FROM runs"
-                + (generation == null ? "" : " WHERE generation = ?") + " ORDER BY id DESC LIMIT ?";
+        return runs(generation, null, limit);
+    }
+
+    /**
+     * The last {@code limit} runs, oldest first, of one generation and one selection; a null
+     * argument does not filter.
+     */
+    public List<RunRow> runs(String generation, String selection, int limit) throws SQLException {
+        List<String> where = new ArrayList<>();
+        if (generation != null) {
+            where.add("generation = ?");
+        }
+        if (selection != null) {
+            where.add("selection = ?");
+        }
+        String sql = "SELECT id, folder, generation, started, pairs, faithful, problems, selection FROM runs"
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY id DESC LIMIT ?";
         List<RunRow> out = new ArrayList<>();
         try (PreparedStatement p = db.prepareStatement(sql)) {
             int i = 1;
             if (generation != null) {
                 p.setString(i++, generation);
             }
+            if (selection != null) {
+                p.setString(i++, selection);
+            }
             p.setInt(i, limit);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     out.add(new RunRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                            rs.getInt(6), rs.getInt(7)));
+                            rs.getInt(6), rs.getInt(7), rs.getString(8)));
                 }
             }
         }
@@ -202,14 +249,25 @@ public final class History implements AutoCloseable {
         return out;
     }
 
-    /** The trend points the HTML report plots. */
-    public List<HtmlReport.TrendPoint> trend(String generation, int limit) throws SQLException {
+    /**
+     * The trend the HTML report plots for {@code run}: the last {@code limit} stored runs of its
+     * generation and its selection ({@link #selection}), never a mix of generations or of filtered
+     * and full runs.
+     */
+    public HtmlReport.Trend trend(RunData run, int limit) throws SQLException {
+        return trend(run.generation(), selection(run.run()), limit);
+    }
+
+    /** The last {@code limit} runs of one generation and one selection, both required. */
+    public HtmlReport.Trend trend(String generation, String selection, int limit) throws SQLException {
+        Objects.requireNonNull(generation, "generation");
+        Objects.requireNonNull(selection, "selection");
         List<HtmlReport.TrendPoint> out = new ArrayList<>();
-        for (RunRow r : runs(generation, limit)) {
-            String label = "#" + r.id() + " " + r.generation();
-            out.add(new HtmlReport.TrendPoint(label, r.faithful(), r.problems()));
+        for (RunRow r : runs(generation, selection, limit)) {
+            String day = r.started() != null && r.started().length() >= 10 ? " " + r.started().substring(5, 10) : "";
+            out.add(new HtmlReport.TrendPoint("#" + r.id() + day, r.faithful(), r.problems()));
         }
-        return out;
+        return new HtmlReport.Trend(generation, selection, out);
     }
 
     @Override

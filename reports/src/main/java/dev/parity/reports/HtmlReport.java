@@ -5,7 +5,6 @@ import static dev.parity.reports.Html.ms;
 import static dev.parity.reports.Html.num;
 
 import dev.parity.oracles.AccuracyFinding;
-import dev.parity.oracles.Attribution;
 import dev.parity.oracles.OutputFinding;
 import dev.parity.oracles.Verdict;
 import dev.parity.result.CaseResult;
@@ -25,6 +24,12 @@ import java.util.Set;
 /**
  * {@code report.html}: one self-contained page (inline CSS, inline SVG charts, a few lines of inline
  * script for sorting and filtering; the page's CSP forbids any network load). Pure: data in, HTML out.
+ *
+ * <p>The page says why before it says what: after the counts and the gate come the findings, what
+ * fails the gate first, each the pairs of one model that went wrong the same way
+ * ({@link FindingGroup}) with the model's note, the reason, the cause and the worst element, and
+ * its evidence (statistics, charts, provenance) behind a {@code <details>}; then the table of every
+ * pair, the accuracy table and the trend of earlier runs of the same generation and selection.
  */
 public final class HtmlReport {
     private HtmlReport() {}
@@ -32,7 +37,27 @@ public final class HtmlReport {
     /** One point of the history trend: a run's label and its faithful and problem counts. */
     public record TrendPoint(String label, int faithful, int problems) {}
 
-    public static String render(RunData data, List<TrendPoint> trend) {
+    /**
+     * The runs a trend chart shows, oldest first: all of one converter generation and one selection
+     * (models, configurations, placements, shard; {@link History#selection}), so the counts compare.
+     */
+    public record Trend(String generation, String selection, List<TrendPoint> points) {
+        public Trend {
+            points = List.copyOf(points);
+        }
+
+        /** No trend (no history). */
+        public static Trend none() {
+            return new Trend(null, null, List.of());
+        }
+    }
+
+    /** The report with the trend of {@code points}, taken to be of this run's generation and selection. */
+    public static String render(RunData data, List<TrendPoint> points) {
+        return render(data, new Trend(data.generation(), History.selection(data.run()), points));
+    }
+
+    public static String render(RunData data, Trend trend) {
         List<RunRecord> recs = data.records().stream().sorted(RunRecord.REPORT_ORDER).toList();
         StringBuilder sb = Html.page("Parity run - " + data.generation());
         sb.append("<main>\n<h1>Parity run <small>converter generation ").append(esc(data.generation()))
@@ -40,7 +65,8 @@ public final class HtmlReport {
         header(sb, data);
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
         recs.forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
-        sb.append("<section id=\"summary\"><h2>Summary</h2><div class=\"tiles\">\n");
+        List<FindingGroup> findings = FindingGroup.of(recs);
+        sb.append("<section id=\"summary\"><div class=\"tiles\">\n");
         sb.append("<div class=\"tile\"><b data-count=\"pairs\">").append(recs.size()).append("</b><span>pairs</span></div>\n");
         for (Map.Entry<Outcome, Integer> e : counts.entrySet()) {
             sb.append("<div class=\"tile o-").append(e.getKey().label()).append("\"><b data-count=\"")
@@ -48,41 +74,61 @@ public final class HtmlReport {
                     .append(e.getKey().label()).append("</span></div>\n");
         }
         sb.append("</div>");
-        long bad = recs.stream().filter(r -> r.outcome().isProblem()).count();
-        sb.append("<p class=\"gate\"><b>").append(esc(RunTable.gate(recs))).append("</b></p>");
-        sb.append("<p>").append(bad == 0 ? "Every pair is faithful." : "<a href=\"#problems\">" + bad
-                + " pair(s) not faithful: see the details</a>").append("</p>");
+        boolean pass = recs.stream().noneMatch(RunRecord::failsGate);
+        sb.append("<p class=\"gate ").append(pass ? "pass" : "fail").append("\"><b>").append(esc(RunTable.gate(recs)))
+                .append("</b></p>");
+        long explained = findings.stream().mapToLong(g -> g.pairs().size()).sum();
         if (data.tornLines() > 0) {
             sb.append("<p>").append(data.tornLines()).append(" torn last line of results.jsonl ignored (interrupted run).</p>");
         }
         sb.append("</section>\n");
+        findings(sb, findings, explained);
         pairsTable(sb, recs, counts.keySet());
-        problems(sb, recs);
         accuracy(sb, recs);
-        if (trend != null && trend.size() >= 2) {
-            sb.append("<section id=\"trend\"><h2>Trend of the last runs</h2>\n").append(Charts.trend(
-                    trend.stream().map(TrendPoint::label).toList(), trend.stream().map(TrendPoint::faithful).toList(),
-                    trend.stream().map(TrendPoint::problems).toList(), 900, 300)).append("</section>\n");
-        }
+        trend(sb, trend);
         sb.append("<footer>Made by Parity from ").append(esc(data.folder().resolve(RunData.RESULTS)))
                 .append(". Ratios are attribution ratios (export error over the float32 reference's own error against its float64 twin).</footer>\n");
         sb.append("</main>\n<script>").append(Html.SCRIPT).append("</script>\n</body></html>\n");
         return sb.toString();
     }
 
+    private static void trend(StringBuilder sb, Trend trend) {
+        if (trend == null || trend.points().size() < 2) {
+            return;
+        }
+        List<TrendPoint> pts = trend.points();
+        sb.append("<section id=\"trend\"><h2>Trend of the last ").append(pts.size()).append(" runs of ")
+                .append(esc(trend.generation() == null ? "every generation" : trend.generation())).append("</h2>\n")
+                .append("<p class=\"sel\">Only runs of this generation and of this selection: ")
+                .append(esc(trend.selection() == null ? "any" : trend.selection())).append(".</p>\n")
+                .append(Charts.trend(pts.stream().map(TrendPoint::label).toList(), pts.stream().map(TrendPoint::faithful).toList(),
+                        pts.stream().map(TrendPoint::problems).toList(), 900, 300)).append("</section>\n");
+    }
+
     private static void header(StringBuilder sb, RunData data) {
         Map<String, Object> run = data.run();
-        sb.append("<dl class=\"meta\">");
+        sb.append("<p class=\"runline\">");
+        List<String> parts = new java.util.ArrayList<>();
+        parts.add(esc(History.selection(run)));
+        if (run.get("started") != null) {
+            parts.add("started " + esc(instant(run.get("started"))));
+        }
+        String d = duration(run.get("started"), run.get("finished"));
+        if (d != null) {
+            parts.add("took " + esc(d));
+        }
+        sb.append(String.join(" &middot; ", parts)).append("</p>\n<details class=\"meta\"><summary>Engines, machine, corpus")
+                .append("</summary><dl class=\"meta\">");
         meta(sb, "engines", run.get("engines"));
         meta(sb, "machine", run.get("machine"));
         meta(sb, "started", run.get("started"));
         meta(sb, "finished", run.get("finished"));
-        meta(sb, "duration", duration(run.get("started"), run.get("finished")));
+        meta(sb, "duration", d);
         meta(sb, "corpus", run.get("corpus"));
-        meta(sb, "selection", "models " + run.getOrDefault("models", "*") + ", configurations " + run.getOrDefault("configs", "*"));
+        meta(sb, "selection", History.selection(run));
         meta(sb, "verdicts", run.get("mode"));
         meta(sb, "seed", run.get("seed"));
-        sb.append("</dl>\n");
+        sb.append("</dl></details>\n");
     }
 
     private static void meta(StringBuilder sb, String k, Object v) {
@@ -92,6 +138,16 @@ public final class HtmlReport {
         String text = v instanceof Map ? ((Map<?, ?>) v).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .reduce((a, b) -> a + ", " + b).orElse("") : v.toString();
         sb.append("<dt>").append(esc(k)).append("</dt><dd>").append(esc(text)).append("</dd>");
+    }
+
+    /** An ISO instant to the second, {@code 2026-11-27 22:36:04 UTC}; anything else as it is. */
+    static String instant(Object iso) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.parse(iso.toString()));
+        } catch (RuntimeException e) {
+            return String.valueOf(iso);
+        }
     }
 
     static String duration(Object start, Object end) {
@@ -106,30 +162,34 @@ public final class HtmlReport {
 
     private static void pairsTable(StringBuilder sb, List<RunRecord> recs, Set<Outcome> present) {
         sb.append("<section id=\"pairs\"><h2>All pairs</h2>\n<div class=\"controls\"><input id=\"filter\" type=\"search\" ")
-                .append("placeholder=\"filter: model, configuration, family...\" aria-label=\"filter\">")
+                .append("placeholder=\"filter: model, configuration, family, reason...\" aria-label=\"filter\">")
                 .append("<select id=\"outcome-filter\" aria-label=\"outcome\"><option value=\"\">every outcome</option>");
         for (Outcome o : present) {
             sb.append("<option>").append(o.label()).append("</option>");
         }
-        sb.append("</select></div>\n<table id=\"pairs-table\" class=\"sortable\"><thead><tr><th>model</th><th>config</th>")
-                .append("<th>family</th><th>outcome</th><th>expectation</th><th>worst ratio</th><th>acc. delta</th><th>torch ms</th>")
-                .append("<th>onnx ms</th><th>onnx/torch time</th></tr></thead><tbody>\n");
+        sb.append("</select><span id=\"shown\"></span></div>\n<table id=\"pairs-table\" class=\"sortable\"><thead><tr>")
+                .append("<th>model</th><th>config</th><th>family</th><th>outcome</th><th>expectation</th><th>worst ratio</th>")
+                .append("<th>acc. delta</th><th>torch ms</th><th>onnx ms</th><th>onnx/torch</th><th class=\"why\">reason</th>")
+                .append("</tr></thead><tbody>\n");
         for (RunRecord r : recs) {
-            sb.append("<tr data-outcome=\"").append(r.outcome().label()).append("\"><td>");
-            if (r.outcome().isProblem() || r.failsGate()) {
-                sb.append("<a href=\"#").append(anchor(r)).append("\">").append(esc(r.model())).append("</a>");
+            sb.append("<tr data-outcome=\"").append(r.outcome().label()).append('"')
+                    .append(r.failsGate() ? " class=\"fails\"" : "").append("><td>");
+            if (FindingGroup.explained(r)) {
+                sb.append("<a href=\"#").append(esc(anchor(r))).append("\">").append(esc(r.model())).append("</a>");
             } else {
                 sb.append(esc(r.model()));
             }
-            sb.append("</td><td>").append(esc(r.config())).append("</td><td>").append(esc(r.family())).append("</td><td>")
-                    .append(badge(r.outcome())).append("</td><td>").append(esc(RunTable.expectation(r))).append("</td>");
+            sb.append("</td><td>").append(esc(FindingGroup.configLabel(r))).append("</td><td>").append(esc(r.family()))
+                    .append("</td><td>").append(badge(r.outcome())).append("</td><td>").append(esc(RunTable.expectation(r)))
+                    .append("</td>");
             numCell(sb, r.worstRatio(), num(r.worstRatio()));
             numCell(sb, r.accuracyDelta(), r.accuracyDelta() == null ? "-" : String.format(Locale.ROOT, "%+.4f", r.accuracyDelta()));
             numCell(sb, r.torchMs(), ms(r.torchMs()));
             numCell(sb, r.onnxMs(), ms(r.onnxMs()));
             Double lr = r.torchMs() != null && r.onnxMs() != null && r.torchMs() > 0 ? r.onnxMs() / r.torchMs() : null;
             numCell(sb, lr, lr == null ? "-" : String.format(Locale.ROOT, "%.2fx", lr));
-            sb.append("</tr>\n");
+            String why = FindingGroup.explained(r) ? RunTable.reason(r) : "";
+            sb.append("<td class=\"why\" title=\"").append(esc(why)).append("\">").append(esc(why)).append("</td></tr>\n");
         }
         sb.append("</tbody></table></section>\n");
     }
@@ -143,47 +203,94 @@ public final class HtmlReport {
         return "<span class=\"badge o-" + o.label() + "\">" + o.label() + "</span>";
     }
 
+    /** The id of a pair's place in the findings (its configuration in its group's heading). */
     static String anchor(RunRecord r) {
-        return "pair-" + r.model() + "__" + r.config();
+        return "pair-" + r.model() + "__" + r.config() + (r.key().contains("#") ? "__" + r.placement() : "");
     }
 
-    private static void problems(StringBuilder sb, List<RunRecord> recs) {
-        sb.append("<section id=\"problems\"><h2>Discrepancies and failures</h2>\n");
-        boolean any = false;
-        for (RunRecord r : recs) {
-            if (!r.outcome().isProblem() && !r.failsGate()) {
-                continue;
-            }
-            any = true;
-            sb.append("<article id=\"").append(esc(anchor(r))).append("\"><h3>").append(esc(r.key())).append(' ')
-                    .append(badge(r.outcome())).append(" <small>").append(esc(RunTable.expectation(r))).append("</small></h3>\n");
-            if (r.message() != null) {
-                sb.append("<div class=\"msg\"><b>Reason:</b> ").append(esc(r.message())).append("</div>\n");
-            }
-            if (r.cause() != null) {
-                sb.append("<div class=\"msg\"><b>Cause").append(r.status() == dev.parity.result.ExpectationStatus.AS_EXPECTED
-                        ? "" : " of the expected outcome").append(":</b> ").append(esc(r.cause())).append("</div>\n");
-            }
-            provenance(sb, r.export());
-            if (r.check() != null) {
-                evidence(sb, r.check());
-            }
-            if (r.repro() != null) {
-                sb.append("<p>Inputs to reproduce: <code>").append(esc(r.repro())).append("/case&lt;i&gt;.npz</code> (use with <code>parity check --inputs</code>).</p>\n");
-            }
-            sb.append("</article>\n");
+    private static void findings(StringBuilder sb, List<FindingGroup> groups, long pairs) {
+        sb.append("<section id=\"problems\"><h2>Why pairs are not faithful</h2>\n");
+        if (groups.isEmpty()) {
+            sb.append("<p>None: every pair is faithful and as expected.</p>\n</section>\n");
+            return;
         }
-        if (!any) {
-            sb.append("<p>None: every pair is faithful.</p>\n");
+        sb.append("<p class=\"sel\">").append(pairs).append(" pair(s) in ").append(groups.size())
+                .append(" finding(s), what fails the gate first; a finding lists the configurations that went wrong "
+                        + "the same way.</p>\n");
+        int n = 0;
+        for (FindingGroup g : groups) {
+            RunRecord r = g.first();
+            sb.append("<article class=\"finding").append(r.failsGate() ? " fails" : "").append("\" id=\"finding-").append(++n)
+                    .append("\" data-configs=\"").append(g.pairs().size()).append("\"><h3>").append(esc(r.model()))
+                    .append(' ').append(badge(r.outcome())).append(" <small class=\"exp\">").append(esc(RunTable.expectation(r)))
+                    .append("</small> <span class=\"configs\">");
+            for (int i = 0; i < g.pairs().size(); i++) {
+                RunRecord p = g.pairs().get(i);
+                sb.append(i == 0 ? "" : ", ").append("<span class=\"cfg\" id=\"").append(esc(anchor(p))).append("\">")
+                        .append(esc(FindingGroup.configLabel(p))).append("</span>");
+            }
+            sb.append("</span></h3>\n<dl class=\"why\">");
+            if (r.note() != null) {
+                sb.append("<dt>model</dt><dd class=\"note\">").append(esc(r.note())).append("</dd>");
+            }
+            sb.append("<dt>reason</dt><dd class=\"msg\">").append(esc(RunTable.reason(r))).append("</dd>");
+            sb.append("<dt>cause</dt><dd class=\"cause\">").append(esc(RunTable.cause(r))).append("</dd>");
+            sb.append("<dt>worst element</dt><dd class=\"worst\">").append(esc(RunTable.worstElement(r))).append("</dd>");
+            sb.append("</dl>\n<div class=\"ev\"><details class=\"evidence\"><summary>Evidence of ").append(esc(FindingGroup.configLabel(r)))
+                    .append(esc(evidenceContents(r))).append("</summary>\n");
+            pairEvidence(sb, r);
+            sb.append("</details>\n");
+            if (g.pairs().size() > 1) {
+                List<String> others = g.configs().subList(1, g.pairs().size());
+                sb.append("<details class=\"evidence others\"><summary>Evidence of ").append(esc(String.join(", ", others)))
+                        .append("</summary>\n");
+                for (RunRecord p : g.pairs().subList(1, g.pairs().size())) {
+                    sb.append("<h4>").append(esc(p.key())).append("</h4>\n");
+                    pairEvidence(sb, p);
+                }
+                sb.append("</details>\n");
+            }
+            sb.append("</div></article>\n");
         }
         sb.append("</section>\n");
+    }
+
+    /** What a pair's evidence section holds, for its summary line: {@code : statistics, charts, provenance}. */
+    static String evidenceContents(RunRecord r) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (r.check() != null && WorstOutput.of(r.check()) != null) {
+            parts.add("statistics, charts");
+        }
+        if (r.check() != null && r.check().cases().stream().anyMatch(c -> c.verdict() == Verdict.FAILED)) {
+            parts.add("failed cases");
+        }
+        if (r.check() != null && r.check().localization() != null) {
+            parts.add("localization");
+        }
+        if (r.export() != null) {
+            parts.add("provenance");
+        }
+        if (r.repro() != null) {
+            parts.add("inputs");
+        }
+        return parts.isEmpty() ? "" : ": " + String.join(", ", parts);
+    }
+
+    private static void pairEvidence(StringBuilder sb, RunRecord r) {
+        provenance(sb, r.export());
+        if (r.check() != null) {
+            evidence(sb, r.check());
+        }
+        if (r.repro() != null) {
+            sb.append("<p>Inputs to reproduce: <code>").append(esc(r.repro())).append("/case&lt;i&gt;.npz</code> (use with <code>parity check --inputs</code>).</p>\n");
+        }
     }
 
     private static void provenance(StringBuilder sb, ExportRecord e) {
         if (e == null) {
             return;
         }
-        sb.append("<details><summary>Provenance of the export</summary><dl class=\"meta\">");
+        sb.append("<dl class=\"meta\">");
         meta(sb, "converter", e.converter() + " (torch " + e.torchVersion() + ", onnx " + e.onnxVersion() + ")");
         meta(sb, "options", "opset " + e.opset() + ", constant folding " + (e.doConstantFolding() ? "on" : "off")
                 + ", dynamic axes " + (e.dynamicAxes() == null || e.dynamicAxes().isEmpty() ? "none" : e.dynamicAxes()));
@@ -192,36 +299,27 @@ public final class HtmlReport {
         if (e.warnings() != null && !e.warnings().isEmpty()) {
             meta(sb, "exporter warnings", String.join(" | ", e.warnings()));
         }
-        sb.append("</dl></details>\n");
+        sb.append("</dl>\n");
     }
 
     private static void evidence(StringBuilder sb, CheckResult c) {
-        CaseResult worstCase = null;
-        OutputFinding worst = null;
-        double best = -1;
         Set<String> failures = new LinkedHashSet<>();
         for (CaseResult cr : c.cases()) {
             if (cr.verdict() == Verdict.FAILED && cr.message() != null) {
                 failures.add(cr.message());
             }
-            for (OutputFinding f : cr.outputs()) {
-                double s = f.verdict() == Verdict.DISCREPANT ? 1 : 0;
-                Attribution a = f.attribution();
-                s += a != null ? Math.min(1e300, a.ratio()) : f.stats() != null ? f.stats().maxAbs() : 1e300;
-                if (f.verdict() == Verdict.DISCREPANT && s > best) {
-                    best = s;
-                    worst = f;
-                    worstCase = cr;
-                }
-            }
         }
+        WorstOutput w = WorstOutput.of(c);
+        CaseResult worstCase = w == null ? null : w.caseResult();
+        OutputFinding worst = w == null ? null : w.finding();
         if (!failures.isEmpty()) {
             sb.append("<p>Failed cases:</p><ul>");
             failures.forEach(m -> sb.append("<li><span class=\"msg\">").append(esc(m)).append("</span></li>"));
             sb.append("</ul>\n");
         }
         if (worstCase != null) {
-            sb.append("<p>Worst case: #").append(worstCase.index()).append(", input regime <b>").append(esc(worstCase.regime()))
+            sb.append(worst.verdict() == Verdict.DISCREPANT ? "<p>Worst case: #"
+                    : "<p>No output is discrepant; largest difference in case #").append(worstCase.index()).append(", input regime <b>").append(esc(worstCase.regime()))
                     .append("</b>, inputs ");
             worstCase.inputs().forEach(i -> sb.append("<code>").append(esc(i.name())).append(':').append(esc(i.dtype()))
                     .append(':').append(Tensor.shapeText(i.shape())).append("</code> "));

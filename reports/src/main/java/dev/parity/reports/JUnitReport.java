@@ -15,8 +15,10 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * {@code junit.xml}: one testsuite per run, one testcase per model x configuration; discrepancies
- * are failures, engine and export failures are errors, provenance goes into properties. Jenkins,
+ * {@code junit.xml}: one testsuite per run, one testcase per model x configuration, what fails the
+ * gate first; unexpected discrepancies are failures, unexpected engine and export failures errors,
+ * expected problems skipped, each message with the reason, the cause and the worst element;
+ * provenance, the model's note and the worst element go into properties. Jenkins,
  * GitLab and GitHub render it natively.
  */
 public final class JUnitReport {
@@ -52,11 +54,14 @@ public final class JUnitReport {
                 prop(doc, props, "expected", r.expected());
                 prop(doc, props, "expectation", r.status() == null ? null : r.status().label());
                 prop(doc, props, "cause", r.cause());
+                prop(doc, props, "note", r.note());
+                String worst = r.outcome().isProblem() ? RunTable.worstElement(r) : null;
+                prop(doc, props, "worst_element", worst);
                 if (!r.failsGate() && r.outcome().isProblem()) {
                     // a known problem, as expected: not a failure of this build, but never hidden
                     Element sk = doc.createElement("skipped");
-                    sk.setAttribute("message", "expected " + r.outcome().label() + ": " + r.cause()
-                            + (r.message() != null ? " | reason: " + r.message() : ""));
+                    sk.setAttribute("message", "expected " + r.outcome().label() + ": " + RunTable.cause(r)
+                            + " | reason: " + RunTable.reason(r) + " | worst element: " + worst);
                     tc.appendChild(sk);
                     skipped++;
                 } else if (r.status() == dev.parity.result.ExpectationStatus.FIXED) {
@@ -77,8 +82,9 @@ public final class JUnitReport {
                             + (r.expected() != null ? " (expected " + r.expected() + ")" : "")
                             + (r.worstRatio() != null ? ", worst ratio " + Html.num(r.worstRatio()) : "")
                             + (r.accuracyDelta() != null ? String.format(Locale.ROOT, ", accuracy delta %+.4f", r.accuracyDelta()) : "")
-                            + (r.message() != null ? ": " + r.message() : "")
-                            + (r.cause() != null ? " | cause of the expected outcome: " + r.cause() : "");
+                            + ": " + RunTable.reason(r)
+                            + " | cause: " + RunTable.cause(r)
+                            + " | worst element: " + worst;
                     f.setAttribute("message", msg);
                     f.setAttribute("type", r.outcome().label());
                     f.setTextContent(msg);

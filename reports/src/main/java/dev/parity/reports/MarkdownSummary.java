@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code summary.md}: counts and the problem pairs, for CI job summaries and pull-request comments. */
+/**
+ * {@code summary.md}: counts and the problem pairs (what fails the gate first), each with its reason,
+ * cause and worst element, for CI job summaries and pull-request comments.
+ */
 public final class MarkdownSummary {
     private MarkdownSummary() {}
 
@@ -25,17 +28,15 @@ public final class MarkdownSummary {
         sb.append("| outcome | pairs |\n|---|---|\n");
         counts.forEach((k, v) -> sb.append("| ").append(k.label()).append(" | ").append(v).append(" |\n"));
         if (problems > 0 || failing > 0) {
-            sb.append("\n| pair | outcome | expectation | worst ratio | accuracy delta | reason | cause |\n"
-                    + "|---|---|---|---|---|---|---|\n");
-            for (RunRecord r : recs.stream().sorted(RunRecord.REPORT_ORDER).toList()) {
-                if (!r.outcome().isProblem() && !r.failsGate()) {
-                    continue;
-                }
+            sb.append("\n| pair | outcome | expectation | worst ratio | accuracy delta | reason | cause | worst element |\n"
+                    + "|---|---|---|---|---|---|---|---|\n");
+            for (RunRecord r : recs.stream().sorted(RunRecord.REPORT_ORDER).filter(FindingGroup::explained).toList()) {
                 sb.append("| ").append(cell(r.key())).append(" | ").append(r.outcome().label()).append(" | ")
                         .append(cell(RunTable.expectation(r))).append(" | ")
                         .append(Html.num(r.worstRatio())).append(" | ")
                         .append(r.accuracyDelta() == null ? "-" : String.format(Locale.ROOT, "%+.4f", r.accuracyDelta()))
-                        .append(" | ").append(cell(r.message())).append(" | ").append(cell(r.cause())).append(" |\n");
+                        .append(" | ").append(cell(RunTable.reason(r))).append(" | ").append(cell(RunTable.cause(r)))
+                        .append(" | ").append(cell(RunTable.worstElement(r))).append(" |\n");
             }
         }
         Object engines = data.run().get("engines");

@@ -19,10 +19,19 @@ public final class ReportWriter {
 
     private ReportWriter() {}
 
-    /** Writes the three files; {@code trend} may be empty (no history). Returns the data rendered. */
+    /**
+     * Writes the three files; {@code trend} may be empty (no history), else it must be of this run's
+     * generation and selection. Returns the data rendered.
+     */
     public static RunData write(Path runFolder, List<HtmlReport.TrendPoint> trend) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         RunData data = RunData.load(runFolder);
+        return write(data, new HtmlReport.Trend(data.generation(), History.selection(data.run()), trend));
+    }
+
+    /** Writes the three files of {@code data}'s folder with {@code trend} ({@link HtmlReport.Trend#none()} for none). */
+    public static RunData write(RunData data, HtmlReport.Trend trend) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Path runFolder = data.folder();
         atomic(runFolder.resolve(HTML), HtmlReport.render(data, trend));
         atomic(runFolder.resolve(MARKDOWN), MarkdownSummary.render(data));
         atomic(runFolder.resolve(JUNIT), JUnitReport.render(data));

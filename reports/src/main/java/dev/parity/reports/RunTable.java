@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The end-of-run console summary: one row per pair (what fails the gate first, then expected problems,
- * then faithful pairs), the reason and cause of every pair that is not faithful or not as expected,
- * counts per outcome, and the gate line. Pure.
+ * then faithful pairs), the reason, cause and worst element of every pair that is not faithful or
+ * not as expected, counts per outcome, and the gate line. Pure.
  */
 public final class RunTable {
     private RunTable() {}
@@ -29,16 +29,13 @@ public final class RunTable {
         }
         StringBuilder why = new StringBuilder();
         for (RunRecord r : ordered) {
-            if (!r.outcome().isProblem() && !r.failsGate()) {
+            if (!FindingGroup.explained(r)) {
                 continue;
             }
             why.append(r.key()).append(": ").append(r.outcome().label()).append(" (").append(expectation(r)).append(")\n");
-            if (r.message() != null) {
-                why.append("  reason: ").append(oneLine(r.message())).append('\n');
-            }
-            if (r.cause() != null) {
-                why.append("  cause:  ").append(oneLine(r.cause())).append('\n');
-            }
+            why.append("  reason: ").append(oneLine(reason(r))).append('\n');
+            why.append("  cause:  ").append(oneLine(cause(r))).append('\n');
+            why.append("  worst:  ").append(oneLine(worstElement(r))).append('\n');
         }
         return t.render() + (why.length() > 0 ? "\n" + why : "") + "\n" + counts(records);
     }
@@ -56,6 +53,43 @@ public final class RunTable {
             default:
                 return "UNEXPECTED (expected " + r.expected() + ")";
         }
+    }
+
+    /** The reason sentence of a pair the reports explain: its message, or what stands in for one. */
+    public static String reason(RunRecord r) {
+        if (r.message() != null) {
+            return r.message();
+        }
+        return r.outcome().isProblem() ? "no reason recorded" : "faithful now";
+    }
+
+    /**
+     * The cause of a pair the reports explain: its expectation's cause, or why there is none (an
+     * unexpected problem of a pair expected to be faithful has no known cause yet).
+     */
+    public static String cause(RunRecord r) {
+        if (r.cause() != null) {
+            return r.cause();
+        }
+        if (r.status() == null) {
+            return "unknown: no expectation was applied";
+        }
+        return Outcome.FAITHFUL.label().equals(r.expected()) ? "unknown: this pair was expected to be faithful"
+                : "none recorded for the expected outcome " + r.expected();
+    }
+
+    /**
+     * The worst element of a pair's check in one line ({@link WorstOutput#describe()}); where no
+     * output is discrepant (a runtime failure of some cases), the largest difference, said so; or
+     * why there is none.
+     */
+    public static String worstElement(RunRecord r) {
+        WorstOutput w = WorstOutput.of(r.check());
+        if (w == null) {
+            return r.check() == null ? "none: no ONNX model was run" : "none: no output was compared";
+        }
+        return w.finding().verdict() == dev.parity.oracles.Verdict.DISCREPANT ? w.describe()
+                : "no output discrepant; largest difference " + w.describe();
     }
 
     /** The regression verdict of a run in one line: PASS when every pair met its expectation. */
