@@ -37,13 +37,13 @@ final class Records {
     static RunRecord discrepant(String model, String config, String message) {
         OutputFinding y = new OutputFinding("y", Verdict.DISCREPANT, "converter error 0.692 is 3.17e+06x", null, null,
                 new long[] {1, 4, 6, 6}, new long[] {1, 4, 6, 6}, null,
-                new ErrorStats(144, 0.168, 0.01, 0.154, 0.556, 0.03, 0.99, 44, 44 / 144.0, 0),
+                new ErrorStats(144, 0.168, 0.01, 0.154, 0.556, 0.03, 0.99, 44, 44 / 144.0, 0, null),
                 new WorstElement(new long[] {0, 0, 5, 3}, 0.505, 0.337), new Attribution(0.692, 2.18e-7, 3.17e6, true),
                 null, new ErrorBins(-28, List.of(3L, 10L, 22L, 30L, 10L), 25),
                 List.of(new double[] {0.1, 0.1}, new double[] {0.505, 0.337}));
         OutputFinding small = new OutputFinding("y", Verdict.DISCREPANT, "converter error 0.01", null, null,
                 new long[] {1, 4, 6, 6}, new long[] {1, 4, 6, 6}, null,
-                new ErrorStats(144, 0.01, 0.001, 0.01, 0.02, 0.003, 0.999, 4, 4 / 144.0, 0),
+                new ErrorStats(144, 0.01, 0.001, 0.01, 0.02, 0.003, 0.999, 4, 4 / 144.0, 0, null),
                 new WorstElement(new long[] {0, 1, 1, 1}, 0.2, 0.19), new Attribution(0.01, 2e-7, 5e4, true), null, null, null);
         List<InputDescription> in = List.of(new InputDescription("x", "float32", new long[] {1, 3, 10, 10}));
         CheckResult c = new CheckResult(Verdict.DISCREPANT, "attribution", null, null, Map.of(), 0, null, List.of(
