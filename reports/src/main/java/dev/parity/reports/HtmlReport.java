@@ -189,7 +189,8 @@ public final class HtmlReport {
                 + (e.onnxscriptVersion() != null ? ", onnxscript " + e.onnxscriptVersion() : "") + ")");
         boolean raised = e.opsetWritten() != null && e.opsetWritten() != e.opset();
         meta(sb, "options", "opset " + e.opset() + (raised ? " (the file declares " + e.opsetWritten() + ")" : "")
-                + ", constant folding " + (e.doConstantFolding() ? "on" : "off")
+                + (Boolean.TRUE.equals(e.dynamo()) ? ", onnxscript optimiser " : ", constant folding ")
+                + (e.doConstantFolding() ? "on" : "off")
                 + ", dynamic axes " + (e.dynamicAxes() == null || e.dynamicAxes().isEmpty() ? "none" : e.dynamicAxes())
                 + (e.dynamicShapes() != null && !e.dynamicShapes().isEmpty() ? ", dynamic shapes " + e.dynamicShapes() : ""));
         meta(sb, "export time", String.format(Locale.ROOT, "%.3f s", e.exportSeconds()));
