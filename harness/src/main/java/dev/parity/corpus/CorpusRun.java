@@ -136,9 +136,20 @@ public final class CorpusRun {
         List<Pair> pairs = select(m, generation, req.models(), req.configs());
         if (pairs.isEmpty()) {
             if (!select(m, null, req.models(), req.configs()).isEmpty()) {
-                throw new BadInputException("generation '" + generation + "' has no exports of --models '" + req.models()
-                        + "' --configs '" + req.configs() + "' in " + req.corpus() + ": the manifest gives it none of "
-                        + "those configurations (build them with: ./parity corpus build --generation " + generation + ")");
+                java.util.Set<String> own = new java.util.LinkedHashSet<>();
+                select(m, generation, req.models(), "*").forEach(p -> own.add(p.config().name()));
+                if (!own.isEmpty()) {
+                    throw new BadInputException("generation '" + generation + "' exports none of --configs '" + req.configs()
+                            + "' for --models '" + req.models() + "' (its configurations: " + String.join(", ", own) + ")");
+                }
+                java.util.Set<String> named = new java.util.TreeSet<>();
+                m.models().forEach(e -> e.configs().forEach(c -> {
+                    if (c.generations() != null) {
+                        named.addAll(c.generations());
+                    }
+                }));
+                throw new BadInputException("generation '" + generation + "' has no exports in " + req.corpus()
+                        + ": no configuration of the manifest names it (generations named there: " + named + ")");
             }
             throw new BadInputException("no model/configuration matches --models '" + req.models() + "' --configs '"
                     + req.configs() + "'");
