@@ -115,14 +115,22 @@ def build(name, desc, digits, all_probes=False):
                 os.remove(os.path.join(mdir, f))
     except Exception as e:  # a model whose probe cannot be traced is reported, not fatal
         problems.append("probe: " + str(e).splitlines()[0])
-    for c in desc["configs"]:
-        cfg = dict(zoo.CONFIGS[c])
-        cfg["name"] = c
-        entry["configs"].append(cfg)
+    entry["configs"] = zoo.manifest_configs(name)
     entry["problems"] = problems
     pinned = list(entry["references"].values()) + ([entry["probe"]["torch"], entry["probe"]["torch64"]] if "probe" in entry else [])
     entry["sha256"] = {v: zoo.sha256(os.path.join(CORPUS, v)) for v in pinned}
     return entry
+
+
+def rewrite_configs():
+    mpath = os.path.join(CORPUS, "manifest.json")
+    with open(mpath) as f:
+        manifest = json.load(f)
+    for entry in manifest["models"]:
+        entry["configs"] = zoo.manifest_configs(entry["name"])
+    with open(mpath, "w") as f:
+        json.dump(manifest, f, indent=1)
+        f.write("\n")
 
 
 def main():
@@ -131,7 +139,13 @@ def main():
     # Named after the Debian package version: bookworm's python3-torch 1.13.1 reports 1.13.0a0.
     ap.add_argument("--generation", default="torch-1.13.1")
     ap.add_argument("--all-probes", action="store_true", help="also probe the largest architectures")
+    ap.add_argument("--configs-only", action="store_true",
+                    help="rewrite only the configurations of manifest.json from zoo.py (weights, references and "
+                         "pins untouched; runs under any converter generation's Python)")
     a = ap.parse_args()
+    if a.configs_only:
+        rewrite_configs()
+        return
     torch.set_num_threads(1)
     digits = digits_split()
     os.makedirs(os.path.join(CORPUS, "datasets"), exist_ok=True)

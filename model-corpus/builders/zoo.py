@@ -2,9 +2,11 @@
 
 Imported by build_references.py (run once, with the host's torch 1.13.1: fixes the weights) and by
 export.py (run under each converter generation: exports those same weights). Must import under
-torch 1.13 (Python 3.11) and torch 2.6 (Python 3.13).
+torch 1.13 (Python 3.11), torch 2.6 (Python 3.13) and torch 2.13 (Python 3.11).
 """
 import hashlib
+import sys
+import types
 import zlib
 
 import torch
@@ -258,7 +260,26 @@ class EinsumAttention(nn.Module):
 # ---- real architectures, reduced width and depth through their own constructors -----------------
 
 
+def _torchvision():
+    """Imports torchvision for its Python model classes only.
+
+    The torch-2.13 generations install torchvision 0.28 without its dependencies next to torch
+    2.13.0+cpu; its compiled ops are built for the CUDA torch and do not load, and its package
+    __init__ then fails in _meta_registrations, which registers fake kernels for those ops
+    (torchvision::nms, ...). No corpus model uses them: that module is replaced by an empty one."""
+    try:
+        import torchvision  # noqa: F401
+    except RuntimeError as e:
+        if "torchvision::" not in str(e):
+            raise
+        for k in [k for k in sys.modules if k == "torchvision" or k.startswith("torchvision.")]:
+            del sys.modules[k]
+        sys.modules["torchvision._meta_registrations"] = types.ModuleType("torchvision._meta_registrations")
+        import torchvision  # noqa: F401
+
+
 def resnet_tiny():
+    _torchvision()
     from torchvision.models.resnet import BasicBlock
 
     class ResNetTiny(nn.Module):
@@ -287,46 +308,54 @@ def resnet_tiny():
 
 
 def mobilenet_v3_small():
+    _torchvision()
     from torchvision.models.mobilenetv3 import MobileNetV3, _mobilenet_v3_conf
     setting, _ = _mobilenet_v3_conf("mobilenet_v3_small", width_mult=0.25)
     return MobileNetV3(setting, 128, num_classes=10)
 
 
 def efficientnet_b0():
+    _torchvision()
     from torchvision.models.efficientnet import EfficientNet, _efficientnet_conf
     setting, last = _efficientnet_conf("efficientnet_b0", width_mult=0.25, depth_mult=0.25)
     return EfficientNet(setting, 0.2, last_channel=last, num_classes=10)
 
 
 def regnet_y():
+    _torchvision()
     from torchvision.models.regnet import BlockParams, RegNet
     return RegNet(BlockParams.from_init_params(depth=4, w_0=8, w_a=8.0, w_m=2.0, group_width=8, se_ratio=0.25),
                   num_classes=10)
 
 
 def shufflenet_v2():
+    _torchvision()
     from torchvision.models.shufflenetv2 import ShuffleNetV2
     return ShuffleNetV2([2, 2, 2], [8, 16, 32, 64, 128], num_classes=10)
 
 
 def vit_tiny():
+    _torchvision()
     from torchvision.models.vision_transformer import VisionTransformer
     return VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32, mlp_dim=64,
                              num_classes=10)
 
 
 def convnext_tiny():
+    _torchvision()
     from torchvision.models.convnext import CNBlockConfig, ConvNeXt
     return ConvNeXt([CNBlockConfig(16, 32, 1), CNBlockConfig(32, None, 1)], num_classes=10)
 
 
 def swin_tiny():
+    _torchvision()
     from torchvision.models.swin_transformer import SwinTransformer
     return SwinTransformer(patch_size=[4, 4], embed_dim=16, depths=[1, 1], num_heads=[1, 2], window_size=[4, 4],
                            num_classes=10)
 
 
 def densenet_tiny():
+    _torchvision()
     from torchvision.models.densenet import DenseNet
     return DenseNet(growth_rate=8, block_config=(2, 2), num_init_features=16, num_classes=10)
 
@@ -518,7 +547,52 @@ CONFIGS = {
     # The scripted reference against the usual export (which traces the eager module): the user's
     # real pairing when their TorchScript comes from torch.jit.script.
     "opset13-scripted": dict(opset=13, fold=True, dynamic=True, reference="scripted", same_onnx_as="opset13"),
+    # torch.export-based exporter (dynamo=True): its own lowest opset (18) and its newest (23, torch
+    # 2.13's ONNX_MAX_OPSET). "fold" there is the exporter's onnxscript optimiser (optimize=).
+    "opset18": dict(opset=18, fold=True, dynamic=True, reference="traced"),
+    "opset23": dict(opset=23, fold=True, dynamic=True, reference="traced"),
+    "opset18-static": dict(opset=18, fold=True, dynamic=False, reference="traced"),
+    "opset18-scripted": dict(opset=18, fold=True, dynamic=True, reference="scripted", same_onnx_as="opset18"),
 }
+
+# Converter generations: the folder under converters/ and under models/<name>/exports/, and how
+# export.py calls torch.onnx.export for it.
+GENERATIONS = {
+    "torch-1.13.1": dict(dynamo=False),
+    "torch-2.6.0": dict(dynamo=False),
+    "torch-2.13-legacy": dict(dynamo=False),
+    "torch-2.13-dynamo": dict(dynamo=True),
+}
+FIRST_GENERATIONS = ("torch-1.13.1", "torch-2.6.0")  # a model's own "configs" list
+
+# The torch-2.13 generations export opset 13 and 17 (legacy) or 18 and 23 (dynamo), each with the
+# static and scripted variants a model has; the models listed here keep only the lower opset with
+# dynamo (size budget of the committed corpus, see docs/corpus.md).
+DYNAMO_NEWEST_DROPPED = set()
+
+
+def configs_for(name, generation):
+    """Names of the configurations a generation exports for a model, in manifest order."""
+    own = MODELS[name]["configs"]
+    if generation == "torch-2.13-legacy":
+        return [c for c in own if c in ("opset13", "opset17", "opset13-static", "opset13-scripted")]
+    if generation == "torch-2.13-dynamo":
+        out = ["opset18"] + ([] if name in DYNAMO_NEWEST_DROPPED else ["opset23"])
+        out += [c.replace("opset13", "opset18") for c in own if c in ("opset13-static", "opset13-scripted")]
+        return out
+    return list(own)
+
+
+def manifest_configs(name):
+    """The manifest's configurations of a model: every one any generation exports, each with the
+    generations that export it (Parity's pairs of a generation are the configurations naming it)."""
+    out = {}
+    for g in GENERATIONS:
+        for c in configs_for(name, g):
+            if c not in out:
+                out[c] = dict(CONFIGS[c], name=c, generations=[])
+            out[c]["generations"].append(g)
+    return list(out.values())
 
 
 def sha256(path):

@@ -30,7 +30,8 @@ public final class CorpusCommand implements Runnable {
     @Command(name = "build", mixinStandardHelpOptions = true,
             description = "Export every corpus model with a converter generation (see model-corpus/converters/).")
     public static final class Build implements Callable<Integer> {
-        @Option(names = "--generation", paramLabel = "G", description = "e.g. torch-1.13.1, torch-2.6.0")
+        @Option(names = "--generation", paramLabel = "G",
+                description = "e.g. torch-1.13.1, torch-2.6.0, torch-2.13-legacy, torch-2.13-dynamo")
         String generation;
 
         @Option(names = "--full", description = "Build the full-size corpus into .cache/full-corpus/ (torch-1.13.1 exports).")
@@ -80,7 +81,7 @@ public final class CorpusCommand implements Runnable {
             int rc = p.waitFor();
             if (rc == 2) {
                 throw new BadInputException("the " + generation + " converter is not installed: run "
-                        + converters.resolve(generation).resolve("setup.sh") + " (as root)");
+                        + converters.resolve(generation).resolve("setup.sh") + " (it says whether it needs root)");
             }
             return rc == 0 ? ExitCodes.FAITHFUL : ExitCodes.ENGINE_FAILED;
         }

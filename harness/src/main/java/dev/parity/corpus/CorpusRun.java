@@ -83,8 +83,12 @@ public final class CorpusRun {
         return all.size() == 1 && placement.equals(Placement.CPU) ? p.key() : p.key() + "#" + placement.label();
     }
 
-    /** The selected pairs in manifest order. */
-    public static List<Pair> select(Manifest m, String models, String configs) {
+    /**
+     * The selected pairs of a generation in manifest order: each selected model with each selected
+     * configuration that the generation exports ({@link Manifest.ConfigEntry#appliesTo}); a null
+     * generation selects the configurations of every generation.
+     */
+    public static List<Pair> select(Manifest m, String generation, String models, String configs) {
         Glob mg = new Glob(models);
         Glob cg = new Glob(configs);
         List<Pair> out = new ArrayList<>();
@@ -93,7 +97,7 @@ public final class CorpusRun {
                 continue;
             }
             for (Manifest.ConfigEntry c : e.configs()) {
-                if (cg.matches(c.name())) {
+                if (cg.matches(c.name()) && (generation == null || c.appliesTo(generation))) {
                     out.add(new Pair(e, c));
                 }
             }
@@ -126,11 +130,27 @@ public final class CorpusRun {
             throws BadInputException, IOException {
         Manifest m = ManifestLoader.load(req.corpus());
         String generation = req.generation() != null ? req.generation() : m.referenceGeneration();
-        if (!generation.matches("[A-Za-z0-9_.+-]+")) {
+        if (!generation.matches(ManifestLoader.GENERATION_NAME)) {
             throw new BadInputException("--generation '" + generation + "' is not a generation name");
         }
-        List<Pair> pairs = select(m, req.models(), req.configs());
+        List<Pair> pairs = select(m, generation, req.models(), req.configs());
         if (pairs.isEmpty()) {
+            if (!select(m, null, req.models(), req.configs()).isEmpty()) {
+                java.util.Set<String> own = new java.util.LinkedHashSet<>();
+                select(m, generation, req.models(), "*").forEach(p -> own.add(p.config().name()));
+                if (!own.isEmpty()) {
+                    throw new BadInputException("generation '" + generation + "' exports none of --configs '" + req.configs()
+                            + "' for --models '" + req.models() + "' (its configurations: " + String.join(", ", own) + ")");
+                }
+                java.util.Set<String> named = new java.util.TreeSet<>();
+                m.models().forEach(e -> e.configs().forEach(c -> {
+                    if (c.generations() != null) {
+                        named.addAll(c.generations());
+                    }
+                }));
+                throw new BadInputException("generation '" + generation + "' has no exports in " + req.corpus()
+                        + ": no configuration of the manifest names it (generations named there: " + named + ")");
+            }
             throw new BadInputException("no model/configuration matches --models '" + req.models() + "' --configs '"
                     + req.configs() + "'");
         }
@@ -475,6 +495,11 @@ public final class CorpusRun {
             return record(where, p, generation, Outcome.CHECKER_FAILURE, "failed", null, export.message(), null, expected, null, t0,
                     export);
         }
+        if (export.file() == null || !plainFileName(export.file())) {
+            return record(where, p, generation, Outcome.INTEGRITY_FAILURE, "failed", null, "the provenance of generation "
+                    + generation + " names the file '" + export.file() + "' for configuration '" + onnxConfig
+                    + "': not a file name in the export folder", null, expected, null, t0, export);
+        }
         Path modelDir = req.corpus().resolve("models").resolve(e.name());
         Path onnx = modelDir.resolve("exports").resolve(generation).resolve(export.file());
         String integrity = integrity(req.corpus(), e, c, onnx, export, req.useTwins());
@@ -520,7 +545,8 @@ public final class CorpusRun {
 
     /**
      * Verifies the sha256 of every file the pair loads against the manifest (references, twin,
-     * dataset) and the generation's provenance (the ONNX file); a message names the first mismatch.
+     * dataset) and the generation's provenance (the ONNX file and its external data); a message
+     * names the first mismatch.
      */
     static String integrity(Path corpus, Manifest.ModelEntry e, Manifest.ConfigEntry c, Path onnx, ExportRecord export,
             boolean twins) {
@@ -566,8 +592,52 @@ public final class CorpusRun {
             if (!export.sha256().equals(got)) {
                 return "sha256 of " + corpus.relativize(onnx) + " is " + got + ", the provenance pins " + export.sha256();
             }
+            return externalDataIntegrity(corpus, onnx, export);
         } catch (BadInputException x) {
             return x.getMessage();
+        }
+    }
+
+    /**
+     * The external-data files of an export whose ONNX file matched its pin (the dynamo exporter
+     * writes the weights to {@code <config>.onnx.data}): every location the file reads must be listed
+     * in the provenance, each listed file must be a plain name in the export's folder, and its sha256
+     * must be the pinned one, so no byte the export loads escapes the pins. Null when all hold.
+     */
+    static String externalDataIntegrity(Path corpus, Path onnx, ExportRecord export) throws BadInputException {
+        Map<String, String> pins = new LinkedHashMap<>();
+        if (export.externalData() != null) {
+            for (ExportRecord.ExternalData d : export.externalData()) {
+                if (d == null || d.file() == null || !plainFileName(d.file())) {
+                    return "the provenance of " + corpus.relativize(onnx) + " lists external data '"
+                            + (d == null ? null : d.file()) + "': not a file name in the export folder";
+                }
+                if (d.sha256() == null) {
+                    return "the provenance pins no sha256 for " + corpus.relativize(onnx.resolveSibling(d.file()));
+                }
+                pins.put(d.file(), d.sha256());
+            }
+        }
+        java.util.Set<String> read;
+        try {
+            read = dev.parity.safety.OnnxModelCheck.externalDataLocations(dev.parity.safety.OnnxModelCheck.read(onnx));
+        } catch (BadInputException unreadable) {
+            read = java.util.Set.of(); // a damaged file is the load's failure to report; its pins are checked below
+        }
+        for (String location : read) {
+            if (!pins.containsKey(location)) {
+                return corpus.relativize(onnx) + " reads external data '" + location + "' that the provenance does not pin";
+            }
+        }
+        for (Map.Entry<String, String> pin : pins.entrySet()) {
+            Path f = onnx.resolveSibling(pin.getKey());
+            if (!Files.isRegularFile(f)) {
+                return "external data " + corpus.relativize(f) + " is missing (the provenance pins it)";
+            }
+            String got = ParityCheck.sha256(f);
+            if (!pin.getValue().equals(got)) {
+                return "sha256 of " + corpus.relativize(f) + " is " + got + ", the provenance pins " + pin.getValue();
+            }
         }
         return null;
     }
@@ -584,6 +654,11 @@ public final class CorpusRun {
         Expectations expectations = Expectations.load(req.corpus());
         RunRecord r = checkPair(req, generation, p, readProvenance(req.corpus(), p.model().name(), generation));
         return r.expecting(expectations.of(r));
+    }
+
+    /** A name of a file directly inside a folder: no separator, not '.' or '..'. */
+    static boolean plainFileName(String name) {
+        return name.matches("[A-Za-z0-9_.+-]+") && !name.equals(".") && !name.equals("..");
     }
 
     /** The key and placement label a record is filed under. */

@@ -184,8 +184,9 @@ public final class Expectations {
     }
 
     /**
-     * Rules that name a model, or a model's configuration, that the manifest lacks: a stale rule
-     * would silently expect nothing.
+     * Rules that name a model, or a model's configuration, that the manifest lacks, or a
+     * configuration together with a generation that does not export it: a stale rule would silently
+     * expect nothing.
      */
     public List<String> staleRules(Manifest m) {
         List<String> out = new ArrayList<>();
@@ -195,6 +196,8 @@ public final class Expectations {
                 out.add(r.describe() + ": no such model");
             } else if (r.config() != null && e.config(r.config()) == null) {
                 out.add(r.describe() + ": no such configuration");
+            } else if (r.config() != null && r.generation() != null && !e.config(r.config()).appliesTo(r.generation())) {
+                out.add(r.describe() + ": generation " + r.generation() + " does not export that configuration");
             }
         }
         return out;

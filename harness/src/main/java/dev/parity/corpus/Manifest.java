@@ -29,10 +29,25 @@ public record Manifest(int format, String referenceGeneration, Map<String, Datas
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ProbeEntry(String torch, String torch64, String spec, int boundaries) {}
 
-    /** One converter configuration; {@code sameOnnxAs} reuses another configuration's file. */
+    /**
+     * One converter configuration; {@code sameOnnxAs} reuses another configuration's file.
+     * {@code generations} names the converter generations that export it; a configuration without
+     * that list belongs to every generation. The pairs of a generation are its model x configuration
+     * pairs ({@link ModelEntry#configsFor}).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ConfigEntry(String name, int opset, boolean fold, boolean dynamic, String reference,
-            String sameOnnxAs) {}
+            String sameOnnxAs, List<String> generations) {
+
+        public ConfigEntry(String name, int opset, boolean fold, boolean dynamic, String reference, String sameOnnxAs) {
+            this(name, opset, fold, dynamic, reference, sameOnnxAs, null);
+        }
+
+        /** Whether generation {@code g} exports this configuration. */
+        public boolean appliesTo(String g) {
+            return generations == null || generations.contains(g);
+        }
+    }
 
     /**
      * One model. {@code references} maps {@code traced}, {@code traced64}, {@code scripted},
@@ -45,8 +60,14 @@ public record Manifest(int format, String referenceGeneration, Map<String, Datas
             List<ConfigEntry> configs, Map<String, String> expect, String dataset, List<String> problems,
             Map<String, String> sha256, ProbeEntry probe) {
 
+        /** The configuration with this name, whichever generations export it; null if none. */
         public ConfigEntry config(String name) {
             return configs.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+        }
+
+        /** The configurations generation {@code g} exports, in manifest order. */
+        public List<ConfigEntry> configsFor(String g) {
+            return configs.stream().filter(c -> c.appliesTo(g)).toList();
         }
     }
 }

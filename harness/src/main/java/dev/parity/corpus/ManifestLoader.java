@@ -18,6 +18,8 @@ import java.util.Set;
 public final class ManifestLoader {
     public static final String FILE = "manifest.json";
     private static final Set<String> REFERENCE_KINDS = Set.of("traced", "scripted");
+    /** What a generation name may hold: it becomes a folder name and a command argument. */
+    public static final String GENERATION_NAME = "[A-Za-z0-9_.+-]+";
 
     private ManifestLoader() {}
 
@@ -83,6 +85,19 @@ public final class ManifestLoader {
                 if (!REFERENCE_KINDS.contains(c.reference())) {
                     throw new BadInputException(where + "configuration '" + c.name() + "' has reference '" + c.reference()
                             + "', expected one of " + REFERENCE_KINDS);
+                }
+                if (c.generations() != null && (c.generations().isEmpty()
+                        || c.generations().stream().anyMatch(g -> g == null || !g.matches(GENERATION_NAME)))) {
+                    throw new BadInputException(where + "configuration '" + c.name() + "' has generations "
+                            + c.generations() + ": a non-empty list of generation names (" + GENERATION_NAME + ")");
+                }
+                if (c.sameOnnxAs() != null) {
+                    Manifest.ConfigEntry base = e.config(c.sameOnnxAs());
+                    if (base == null || (c.generations() != null && (base.generations() != null
+                            && !base.generations().containsAll(c.generations())))) {
+                        throw new BadInputException(where + "configuration '" + c.name() + "' reuses the file of '"
+                                + c.sameOnnxAs() + "', which is missing or not exported by all of its generations");
+                    }
                 }
                 if (!e.references().containsKey(c.reference())) {
                     throw new BadInputException(where + "configuration '" + c.name() + "' needs the " + c.reference()

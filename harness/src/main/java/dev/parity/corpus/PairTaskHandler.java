@@ -34,7 +34,7 @@ public final class PairTaskHandler implements TaskHandler {
                 m = ManifestLoader.load(t.request().corpus());
                 manifests.put(t.request().corpus().toString(), m);
             }
-            CorpusRun.Pair pair = CorpusRun.select(m, "*", "*").stream().filter(p -> p.key().equals(t.pair())).findFirst()
+            CorpusRun.Pair pair = CorpusRun.select(m, t.generation(), "*", "*").stream().filter(p -> p.key().equals(t.pair())).findFirst()
                     .orElseThrow(() -> new TaskFailure("bad-input", "no pair " + t.pair() + " in " + t.request().corpus()));
             return json.writeValueAsString(CorpusRun.checkPair(t.request(), t.generation(), pair,
                     CorpusRun.readProvenance(t.request().corpus(), pair.model().name(), t.generation()),

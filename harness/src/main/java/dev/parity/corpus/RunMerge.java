@@ -213,7 +213,8 @@ public final class RunMerge {
             List<dev.parity.engine.Placement> placements = CorpusRun.placements(req);
             int i = 0;
             for (dev.parity.engine.Placement pl : placements) {
-                for (CorpusRun.Pair p : CorpusRun.select(m, req.models(), req.configs())) {
+                String g = req.generation() != null ? req.generation() : m.referenceGeneration();
+                for (CorpusRun.Pair p : CorpusRun.select(m, g, req.models(), req.configs())) {
                     order.put(CorpusRun.key(p, pl, placements), i++);
                 }
             }

@@ -48,6 +48,28 @@ public final class OnnxModelCheck {
     private OnnxModelCheck() {}
 
     public static OnnxMl.ModelProto check(Path file) throws BadInputException {
+        OnnxMl.ModelProto model = read(file);
+        new Cost(model, file).check();
+        Walk w = new Walk(file);
+        w.graph(model.getGraph(), 0);
+        for (OnnxMl.FunctionProto f : model.getFunctionsList()) {
+            for (OnnxMl.NodeProto n : f.getNodeList()) {
+                w.node(n, 0);
+            }
+        }
+        for (OnnxMl.TrainingInfoProto t : model.getTrainingInfoList()) {
+            w.graph(t.getInitialization(), 0);
+            w.graph(t.getAlgorithm(), 0);
+        }
+        w.rangesAreDisjoint();
+        return model;
+    }
+
+    /**
+     * Parses the ModelProto within the size, census and recursion limits, without the external-data
+     * checks of {@link #check}; only for reading what a model declares, never before an engine opens it.
+     */
+    public static OnnxMl.ModelProto read(Path file) throws BadInputException {
         long size;
         try {
             size = Files.size(file);
@@ -72,19 +94,6 @@ public final class OnnxModelCheck {
         if (!model.hasGraph()) {
             throw new BadInputException("not a valid ONNX model: " + file + " (no graph)");
         }
-        new Cost(model, file).check();
-        Walk w = new Walk(file);
-        w.graph(model.getGraph(), 0);
-        for (OnnxMl.FunctionProto f : model.getFunctionsList()) {
-            for (OnnxMl.NodeProto n : f.getNodeList()) {
-                w.node(n, 0);
-            }
-        }
-        for (OnnxMl.TrainingInfoProto t : model.getTrainingInfoList()) {
-            w.graph(t.getInitialization(), 0);
-            w.graph(t.getAlgorithm(), 0);
-        }
-        w.rangesAreDisjoint();
         return model;
     }
 
@@ -468,6 +477,64 @@ public final class OnnxModelCheck {
                 case 12: case 13: return t.getUint64DataCount();
                 case 8: return t.getStringDataCount();
                 default: return t.getInt32DataCount();
+            }
+        }
+    }
+
+    /**
+     * The external-data locations a model reads, as written in it (initializers, sparse
+     * initializers, node attribute tensors, subgraphs, functions); no file is touched. The corpus's
+     * integrity check uses it to require a provenance pin for every one.
+     */
+    public static java.util.Set<String> externalDataLocations(OnnxMl.ModelProto model) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        locations(model.getGraph(), out, 0);
+        for (OnnxMl.FunctionProto f : model.getFunctionsList()) {
+            for (OnnxMl.NodeProto n : f.getNodeList()) {
+                locations(n, out, 1);
+            }
+        }
+        return out;
+    }
+
+    private static void locations(OnnxMl.GraphProto g, java.util.Set<String> out, int depth) {
+        if (depth > OnnxGraphCensus.MAX_SUBGRAPH_DEPTH) {
+            return;
+        }
+        for (OnnxMl.TensorProto t : g.getInitializerList()) {
+            location(t, out);
+        }
+        for (OnnxMl.SparseTensorProto t : g.getSparseInitializerList()) {
+            location(t.getValues(), out);
+            location(t.getIndices(), out);
+        }
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
+            locations(n, out, depth);
+        }
+    }
+
+    private static void locations(OnnxMl.NodeProto n, java.util.Set<String> out, int depth) {
+        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
+            if (a.hasT()) {
+                location(a.getT(), out);
+            }
+            a.getTensorsList().forEach(t -> location(t, out));
+            if (a.hasG()) {
+                locations(a.getG(), out, depth + 1);
+            }
+            for (OnnxMl.GraphProto sub : a.getGraphsList()) {
+                locations(sub, out, depth + 1);
+            }
+        }
+    }
+
+    private static void location(OnnxMl.TensorProto t, java.util.Set<String> out) {
+        if (t.getExternalDataCount() == 0 && t.getDataLocation() != OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+            return;
+        }
+        for (OnnxMl.StringStringEntryProto e : t.getExternalDataList()) {
+            if (e.getKey().equals("location")) {
+                out.add(e.getValue());
             }
         }
     }

@@ -89,7 +89,7 @@ class ExpectationsTest {
         assertTrue(generations.size() >= 2, "generations " + generations);
         for (String g : generations) {
             for (Manifest.ModelEntry model : m.models()) {
-                for (Manifest.ConfigEntry c : model.configs()) {
+                for (Manifest.ConfigEntry c : model.configsFor(g)) {
                     Expectation x = e.of(model.name(), g, c.name(), "cpu");
                     assertTrue(!x.outcome().isProblem() || (x.cause() != null && x.cause().length() > 20),
                             model.name() + "/" + c.name() + " in " + g + ": " + x);
@@ -107,5 +107,9 @@ class ExpectationsTest {
                 + "{\"model\": \"gone\", \"outcome\": \"faithful\"}");
         assertEquals(2, e.staleRules(m).size());
         assertTrue(e.staleRules(m).get(0).contains("opset99"));
+        Expectations other = write(dir, "{\"model\": \"mlp\", \"generation\": \"torch-2.13-dynamo\", \"config\": \"opset11\","
+                + " \"outcome\": \"faithful\"}");
+        assertEquals(List.of("mlp generation torch-2.13-dynamo config opset11: generation torch-2.13-dynamo does not export "
+                + "that configuration"), other.staleRules(m));
     }
 }

@@ -77,4 +77,31 @@ class ManifestLoaderTest {
         BadInputException e = assertThrows(BadInputException.class, () -> ManifestLoader.load(dir));
         assertTrue(e.getMessage().startsWith("corpus manifest not found"));
     }
+
+    /** The pairs of a generation are the configurations whose generations list names it. */
+    @Test
+    void eachGenerationGetsTheConfigurationsThatNameIt() throws Exception {
+        Manifest m = ManifestLoader.load(corpus());
+        Manifest.ModelEntry mlp = m.models().stream().filter(e -> e.name().equals("mlp")).findFirst().orElseThrow();
+        assertEquals(java.util.List.of("opset11", "opset13", "opset17", "opset13-nofold"), names(mlp, "torch-1.13.1"));
+        assertEquals(java.util.List.of("opset13", "opset17"), names(mlp, "torch-2.13-legacy"));
+        assertEquals(java.util.List.of("opset18", "opset23"), names(mlp, "torch-2.13-dynamo"));
+        assertEquals(java.util.List.of(), names(mlp, "torch-0.4"));
+        assertEquals(java.util.List.of("mlp/opset18", "mlp/opset23"),
+                CorpusRun.select(m, "torch-2.13-dynamo", "mlp", "*").stream().map(CorpusRun.Pair::key).toList());
+        Manifest.ConfigEntry everywhere = new Manifest.ConfigEntry("c", 13, true, true, "traced", null);
+        assertTrue(everywhere.appliesTo("any-generation"), "a configuration without a generations list belongs to all");
+    }
+
+    private static java.util.List<String> names(Manifest.ModelEntry e, String generation) {
+        return e.configsFor(generation).stream().map(Manifest.ConfigEntry::name).toList();
+    }
+
+    @Test
+    void malformedGenerationListsAreRefused(@TempDir Path dir) throws Exception {
+        BadInputException e = refuse(dir, rewrite("\"generations\": [", "\"generations\": [\"bad name\", "));
+        assertTrue(e.getMessage().contains("generations"), e.getMessage());
+        BadInputException empty = refuse(dir, rewrite("\"generations\": [", "\"generations\": [], \"x\": ["));
+        assertTrue(empty.getMessage().contains("non-empty list"), empty.getMessage());
+    }
 }

@@ -33,7 +33,7 @@ class ShardMergeAndDeviceTest {
     @Test
     void shardsPartitionThePairsStablyByKey() throws Exception {
         List<String> keys = new ArrayList<>();
-        for (CorpusRun.Pair p : CorpusRun.select(ManifestLoader.load(corpus()), "*", "*")) {
+        for (CorpusRun.Pair p : CorpusRun.select(ManifestLoader.load(corpus()), null, "*", "*")) {
             keys.add(p.key());
         }
         Set<String> seen = new HashSet<>();

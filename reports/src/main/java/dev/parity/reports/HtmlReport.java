@@ -291,11 +291,21 @@ public final class HtmlReport {
             return;
         }
         sb.append("<dl class=\"meta\">");
-        meta(sb, "converter", e.converter() + " (torch " + e.torchVersion() + ", onnx " + e.onnxVersion() + ")");
-        meta(sb, "options", "opset " + e.opset() + ", constant folding " + (e.doConstantFolding() ? "on" : "off")
-                + ", dynamic axes " + (e.dynamicAxes() == null || e.dynamicAxes().isEmpty() ? "none" : e.dynamicAxes()));
+        meta(sb, "converter", e.converter() + (Boolean.TRUE.equals(e.dynamo()) ? " dynamo=True" : "") + " (torch "
+                + e.torchVersion() + ", onnx " + e.onnxVersion()
+                + (e.onnxscriptVersion() != null ? ", onnxscript " + e.onnxscriptVersion() : "") + ")");
+        boolean raised = e.opsetWritten() != null && e.opsetWritten() != e.opset();
+        meta(sb, "options", "opset " + e.opset() + (raised ? " (the file declares " + e.opsetWritten() + ")" : "")
+                + (Boolean.TRUE.equals(e.dynamo()) ? ", onnxscript optimiser " : ", constant folding ")
+                + (e.doConstantFolding() ? "on" : "off")
+                + ", dynamic axes " + (e.dynamicAxes() == null || e.dynamicAxes().isEmpty() ? "none" : e.dynamicAxes())
+                + (e.dynamicShapes() != null && !e.dynamicShapes().isEmpty() ? ", dynamic shapes " + e.dynamicShapes() : ""));
         meta(sb, "export time", String.format(Locale.ROOT, "%.3f s", e.exportSeconds()));
         meta(sb, "file", e.file() == null ? null : e.file() + " (sha256 " + e.sha256() + ")");
+        if (e.externalData() != null && !e.externalData().isEmpty()) {
+            meta(sb, "external data", String.join(", ", e.externalData().stream()
+                    .map(d -> d.file() + " (sha256 " + d.sha256() + ")").toList()));
+        }
         if (e.warnings() != null && !e.warnings().isEmpty()) {
             meta(sb, "exporter warnings", String.join(" | ", e.warnings()));
         }

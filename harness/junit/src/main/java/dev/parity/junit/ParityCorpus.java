@@ -47,7 +47,7 @@ public final class ParityCorpus {
         }
         String gen = generation != null ? generation : m.referenceGeneration();
         RunRequest req = new RunRequest(corpus, gen, models, "*", scratch, 0, true, 1, 8);
-        List<CorpusRun.Pair> pairs = CorpusRun.select(m, models, "*");
+        List<CorpusRun.Pair> pairs = CorpusRun.select(m, gen, models, "*");
         return pairs.stream().map(p -> DynamicTest.dynamicTest(p.key() + " [" + gen + "]", () -> {
             RunRecord r = CorpusRun.checkJudged(req, p);
             if (r.status() != ExpectationStatus.AS_EXPECTED) {
