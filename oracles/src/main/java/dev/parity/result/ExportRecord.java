@@ -22,6 +22,14 @@ public record ExportRecord(String status, String message, String converter, Stri
         Integer opsetRequested, Integer opsetWritten, Map<String, Object> dynamicShapes, String captureStrategy,
         List<ExternalData> externalData) {
 
+    /** A legacy-exporter record, without the dynamo exporter's fields. */
+    public ExportRecord(String status, String message, String converter, String torchVersion, String onnxVersion,
+            int opset, boolean doConstantFolding, Map<String, Object> dynamicAxes, double exportSeconds,
+            List<String> warnings, String file, String sha256, Long bytes) {
+        this(status, message, converter, torchVersion, onnxVersion, opset, doConstantFolding, dynamicAxes, exportSeconds,
+                warnings, file, sha256, bytes, null, null, null, null, null, null, null);
+    }
+
     /** One external-data file beside the ONNX file, named relative to its folder. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ExternalData(String file, String sha256, Long bytes) {}
