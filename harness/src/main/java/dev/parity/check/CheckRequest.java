@@ -16,9 +16,12 @@ import java.util.Objects;
 
 /**
  * Everything one check needs; the CLI's {@code check} flags parse into exactly this.
- * Build with {@link #builder(Path, Path)}: the two model files are required, the rest optional.
+ * Build with {@link #builder(Path, Path)}: the two model files are required, the rest optional; or,
+ * for a reference that is not TorchScript, with {@link #savedOutputsBuilder(Path, Path, Path)}: its
+ * outputs saved on given inputs.
  *
- * @param torch the TorchScript reference ({@code torch.jit.save} output)
+ * @param torch the TorchScript reference ({@code torch.jit.save} output); null when the reference is
+ *     given as saved outputs
  * @param onnx the ONNX export under test
  * @param seed seed of the generated inputs
  * @param inputOverrides {@code --input} shapes and ranges
@@ -42,6 +45,13 @@ import java.util.Objects;
  *     {@code onnxOptimization})
  * @param localize the reference's probe ({@code probe.pt}, with probe64.pt and probe.json beside it):
  *     a discrepant check names its first divergent module; null: no localization
+ * @param optimizationProbe whether a discrepant export is run again with ONNX Runtime's optimisations
+ *     disabled, to tell whether they cause the discrepancy (see {@link dev.parity.result.OptimizationProbe})
+ * @param referenceOutputs the reference's outputs saved on {@code inputsFile} ({@code .npz}, one array per
+ *     output, named as the ONNX outputs or in their order), instead of a TorchScript reference; null when
+ *     {@code torch} is given
+ * @param reference64Outputs the outputs of a float64 copy of the reference on the same inputs (attribution
+ *     mode with saved outputs), or null
  */
 public record CheckRequest(
         Path torch,
@@ -63,7 +73,10 @@ public record CheckRequest(
         Path saveInputsDir,
         int latencyRuns,
         Placement placement,
-        Path localize) {
+        Path localize,
+        boolean optimizationProbe,
+        Path referenceOutputs,
+        Path reference64Outputs) {
 
     public static final long DEFAULT_SEED = 0;
     /** Most intra-op threads either engine is given. */
@@ -77,11 +90,17 @@ public record CheckRequest(
      * @throws IllegalArgumentException for a value out of range: a negative, NaN or infinite noise
      *     factor, alpha outside (0, 1), a symbolic size outside 1..{@value CasePlanner#MAX_SYMBOLIC_SIZE},
      *     threads outside 0..{@value #MAX_THREADS}, latency runs outside 0..{@value #MAX_LATENCY_RUNS}
-     *     (tolerance and attribution values are checked by their own records)
+     *     (tolerance and attribution values are checked by their own records); for a reference that is
+     *     neither or both of a TorchScript file and saved outputs, and for saved outputs without their inputs
+     *     or with what needs a TorchScript reference (a float64 twin, labelled data, a probe)
      */
     public CheckRequest {
-        Objects.requireNonNull(torch, "torch");
         Objects.requireNonNull(onnx, "onnx");
+        requireOneReference(torch, referenceOutputs, inputsFile, reference64, dataset, localize);
+        if (reference64Outputs != null && referenceOutputs == null) {
+            throw new IllegalArgumentException("--reference64-outputs needs --reference-outputs (with --torch, give "
+                    + "the float64 twin as --reference64 REF64.pt)");
+        }
         inputOverrides = List.copyOf(inputOverrides);
         symbolicSizes = List.copyOf(symbolicSizes);
         Objects.requireNonNull(tolerances, "tolerances");
@@ -109,8 +128,51 @@ public record CheckRequest(
         }
     }
 
+    private static void requireOneReference(Path torch, Path referenceOutputs, Path inputsFile, Path reference64,
+            Path dataset, Path localize) {
+        if (torch == null && referenceOutputs == null) {
+            throw new IllegalArgumentException("no reference: give --torch REF.pt or --reference-outputs OUT.npz");
+        }
+        if (referenceOutputs == null) {
+            return;
+        }
+        if (torch != null) {
+            throw new IllegalArgumentException("--torch and --reference-outputs exclude each other");
+        }
+        if (inputsFile == null) {
+            throw new IllegalArgumentException("--reference-outputs needs --inputs IN.npz: the inputs the outputs were "
+                    + "saved on");
+        }
+        String needsTorch = reference64 != null ? "--reference64 (give --reference64-outputs OUT64.npz)"
+                : dataset != null ? "--dataset" : localize != null ? "--localize" : null;
+        if (needsTorch != null) {
+            throw new IllegalArgumentException(needsTorch + " needs a TorchScript reference (--torch); with "
+                    + "--reference-outputs only the saved inputs are compared");
+        }
+    }
+
+    /** The reference's file: the TorchScript archive, or the saved outputs. */
+    public Path referenceFile() {
+        return torch != null ? torch : referenceOutputs;
+    }
+
     public static Builder builder(Path torch, Path onnx) {
         return new Builder(torch, onnx);
+    }
+
+    /**
+     * A check against saved reference outputs: {@code outputs} ({@code .npz}, one array per ONNX output,
+     * named as the ONNX outputs or in their order) computed by the reference on {@code inputs}
+     * ({@code .npz}, one array per ONNX input), e.g. by {@code tools/save_reference_outputs.py}. Only those
+     * inputs are compared; there is no localization, reference latency or nondeterminism check, and
+     * without {@link Builder#optReference64Outputs} the tolerances are fixed (nothing reruns the reference
+     * on moved inputs).
+     */
+    public static Builder savedOutputsBuilder(Path outputs, Path inputs, Path onnx) {
+        Builder b = new Builder(null, onnx);
+        b.referenceOutputs = outputs;
+        b.inputsFile = inputs;
+        return b;
     }
 
     /** Builder in DJL's style: required values in the constructor, {@code opt*} for the rest. */
@@ -135,6 +197,9 @@ public record CheckRequest(
         private int latencyRuns = 5;
         private Placement placement;
         private Path localize;
+        private boolean optimizationProbe = true;
+        private Path referenceOutputs;
+        private Path reference64Outputs;
 
         private Builder(Path torch, Path onnx) {
             this.torch = torch;
@@ -227,6 +292,18 @@ public record CheckRequest(
             return this;
         }
 
+        /** Whether a discrepant export is run again with ONNX Runtime's optimisations disabled (default on). */
+        public Builder optOptimizationProbe(boolean on) {
+            this.optimizationProbe = on;
+            return this;
+        }
+
+        /** Saved outputs of a float64 copy of the reference (attribution mode with saved outputs). */
+        public Builder optReference64Outputs(Path file) {
+            this.reference64Outputs = file;
+            return this;
+        }
+
         public Builder optLatencyRuns(int runs) {
             this.latencyRuns = runs;
             return this;
@@ -236,7 +313,8 @@ public record CheckRequest(
             return new CheckRequest(torch, onnx, seed, overrides, inputsFile, symbolicSizes, tolerances,
                     torchOptions, onnxThreads, onnxOptimization, reference64, dataset, logits, attribution,
                     noiseFactor, alpha, saveInputsDir, latencyRuns,
-                    placement != null ? placement : new Placement("cpu", 0, onnxOptimization), localize);
+                    placement != null ? placement : new Placement("cpu", 0, onnxOptimization), localize,
+                    optimizationProbe, referenceOutputs, reference64Outputs);
         }
     }
 }

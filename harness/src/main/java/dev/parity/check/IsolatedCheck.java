@@ -30,7 +30,9 @@ public final class IsolatedCheck {
     public static CheckResult run(CheckRequest req, Limits limits, CheckListener listener) throws BadInputException {
         ObjectMapper json = ResultJson.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
         List<Path> readOnly = new ArrayList<>();
-        for (Path p : new Path[] {req.torch(), req.onnx(), req.reference64(), req.dataset(), req.localize()}) {
+        // each model's folder: ONNX external data lies beside the model, a probe's twin and spec beside the probe
+        for (Path p : new Path[] {req.torch(), req.onnx(), req.reference64(), req.dataset(), req.localize(),
+                req.referenceOutputs(), req.reference64Outputs()}) {
             if (p != null) {
                 readOnly.add(p.toAbsolutePath().getParent());
             }
@@ -101,8 +103,10 @@ public final class IsolatedCheck {
     }
 
     private static CheckResult failed(CheckRequest req, String message) throws BadInputException {
-        return new CheckResult(Verdict.FAILED, req.reference64() != null ? ParityCheck.MODE_ATTRIBUTION
-                : ParityCheck.MODE_TOLERANCE, new ModelFile(req.torch().toString(), ParityCheck.sha256(req.torch())),
+        boolean twin = req.reference64() != null || req.reference64Outputs() != null;
+        return new CheckResult(Verdict.FAILED, twin ? ParityCheck.MODE_ATTRIBUTION
+                : ParityCheck.MODE_TOLERANCE, new ModelFile(req.referenceFile().toString(),
+                        ParityCheck.sha256(req.referenceFile())),
                 new ModelFile(req.onnx().toString(), ParityCheck.sha256(req.onnx())), EngineVersions.all(), req.seed(),
                 message, List.of());
     }

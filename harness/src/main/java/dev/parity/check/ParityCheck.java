@@ -46,10 +46,13 @@ import java.util.stream.Collectors;
  * <p>Phases are separate: inputs are planned and validated first, then every case runs on both
  * engines (and on the float64 twin, and on one-ulp-perturbed inputs where some floating output has
  * no fitting twin output) and the outputs are kept, then the oracles judge the kept outputs, then
- * labelled data (if any) is classified by both models. The reference runs twice on the first case's
+ * labelled data (if any) is classified by both models, then a discrepant export runs again on the
+ * discrepant cases with ONNX Runtime's optimisations disabled ({@link OptimizationRerun}), judged
+ * against the kept reference outputs. The reference runs twice on the first case's
  * inputs: if it differs from itself beyond rounding the verdict is
  * {@code nondeterministic-reference} and nothing is compared. Engine failures are recorded in the
- * result ({@code failed}); only bad input throws.
+ * result ({@code failed}); only bad input throws. A reference given as saved outputs is checked by
+ * {@link SavedReferenceCheck} through the same judging.
  *
  * <pre>{@code
  * CheckResult r = ParityCheck.run(CheckRequest.builder(Path.of("model.pt"), Path.of("model.onnx")).build());
@@ -68,6 +71,9 @@ public final class ParityCheck {
     }
 
     public static CheckResult run(CheckRequest req, CheckListener listener) throws BadInputException {
+        if (req.referenceOutputs() != null) {
+            return SavedReferenceCheck.run(req, listener);
+        }
         TorchScriptArchive.check(req.torch());
         if (req.reference64() != null) {
             TorchScriptArchive.check(req.reference64());
@@ -92,6 +98,8 @@ public final class ParityCheck {
 
         dev.parity.engine.Devices.requireOnnx(req.placement());
         dev.parity.engine.Devices.requireTorch(req.torchOptions().device(), req.torchOptions().deviceId());
+        CheckResult result;
+        List<CaseRun> kept;
         try (OnnxRuntimeEngine onnx = OnnxRuntimeEngine.load(req.onnx(), req.onnxThreads(), req.placement())) {
             requireKnownOutputs(req, onnx.outputs());
             List<InputCase> cases = req.inputsFile() != null
@@ -136,18 +144,22 @@ public final class ParityCheck {
                             req.onnx(), cases.get(worstCase(judged)), req.attribution(),
                             new dev.parity.localize.Localizer.Settings(req.placement(), req.onnxThreads(), req.torchOptions()));
                 }
+                kept = runs;
                 String message = overall == Verdict.FAILED ? judged.stream().filter(c -> c.verdict() == Verdict.FAILED)
                         .map(CaseResult::message).findFirst().orElse(null) : null;
                 if (message == null && accuracy != null && accuracy.finding().unjudged() != null) {
                     message = "accuracy could not be judged: " + accuracy.finding().unjudged();
                 }
-                return new CheckResult(overall, mode, torchFile, onnxFile, engines, req.seed(), message, judged,
+                result = new CheckResult(overall, mode, torchFile, onnxFile, engines, req.seed(), message, judged,
                         accuracy == null ? null : accuracy.finding(), rule, latency, where, warnings);
             }
         } catch (EngineFailure e) {
             return new CheckResult(Verdict.FAILED, mode, torchFile, onnxFile, engines, req.seed(), e.describe(),
                     List.of(), null, rule, null, null, warnings);
         }
+        // after both engines are closed: the second ONNX Runtime session never sits beside the first
+        return OptimizationRerun.applies(req, result.cases())
+                ? result.withOptimizationProbe(OptimizationRerun.run(req, kept, result.cases())) : result;
     }
 
     /** Whether floating outputs were judged by value (NaN/Inf placement agreeing), but none by attribution. */
@@ -160,7 +172,7 @@ public final class ParityCheck {
     }
 
     /** {@code --tol} and {@code --logits} must name outputs the ONNX model has. */
-    private static void requireKnownOutputs(CheckRequest req, List<TensorSpec> outputs) throws BadInputException {
+    static void requireKnownOutputs(CheckRequest req, List<TensorSpec> outputs) throws BadInputException {
         Set<String> names = new LinkedHashSet<>();
         outputs.forEach(o -> names.add(o.name()));
         for (String n : req.tolerances().perOutput().keySet()) {
@@ -241,7 +253,7 @@ public final class ParityCheck {
                         notes.add("float64 twin failed (" + e.describe() + "); judged in tolerance mode");
                     }
                     if (t64 != null && runs.isEmpty()) {
-                        requireTwin(t, t64, req.reference64());
+                        requireTwin(t, t64, "--reference64", req.reference64());
                     }
                     if (t64 != null) {
                         String misfit = twinShapeMisfits(t, t64, outputNames);
@@ -297,20 +309,20 @@ public final class ParityCheck {
      * Element types may differ: integer and bool outputs, and outputs the model casts back to
      * float32, are judged by the other rules ({@link OutputJudge#twinFits}).
      */
-    private static void requireTwin(List<Tensor> t, List<Tensor> t64, Path file) throws BadInputException {
+    static void requireTwin(List<Tensor> t, List<Tensor> t64, String flag, Path file) throws BadInputException {
         boolean ok = t64.size() == t.size();
         for (int i = 0; ok && i < t.size(); i++) {
             ok = java.util.Arrays.equals(t.get(i).shape(), t64.get(i).shape());
         }
         if (!ok) {
-            throw new BadInputException("--reference64 " + file + " is not a float64 twin of the reference: its outputs "
+            throw new BadInputException(flag + " " + file + " is not a float64 twin of the reference: its outputs "
                     + t64.stream().map(x -> x.dtype() + " " + Tensor.shapeText(x.shape())).collect(Collectors.toList())
                     + " differ in count or shape from the reference's "
                     + t.stream().map(x -> x.dtype() + " " + Tensor.shapeText(x.shape())).collect(Collectors.toList()));
         }
     }
 
-    private static List<CaseResult> judge(List<CaseRun> runs, List<TensorSpec> onnxOutputs, CheckRequest req) {
+    static List<CaseResult> judge(List<CaseRun> runs, List<TensorSpec> onnxOutputs, CheckRequest req) {
         List<CaseResult> out = new ArrayList<>();
         for (CaseRun r : runs) {
             List<InputDescription> inputs = new ArrayList<>();
@@ -331,7 +343,7 @@ public final class ParityCheck {
         return out;
     }
 
-    private static void saveInputs(List<InputCase> cases, List<CaseResult> judged, Path dir) throws BadInputException {
+    static void saveInputs(List<InputCase> cases, List<CaseResult> judged, Path dir) throws BadInputException {
         if (dir == null) {
             return;
         }

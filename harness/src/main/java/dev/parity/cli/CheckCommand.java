@@ -27,6 +27,19 @@ import picocli.CommandLine.Option;
 /** {@code parity check}: one TorchScript/ONNX pair. Parses flags into a {@link CheckRequest}. */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a TorchScript model and its ONNX export on identical inputs and compare every output.",
+        footerHeading = "%nA reference that is not TorchScript:%n",
+        footer = {"  parity check --reference-outputs OUT.npz [--reference64-outputs OUT64.npz] --inputs IN.npz "
+                + "--onnx M.onnx",
+            "  judges the export against outputs saved on IN.npz (tools/save_reference_outputs.py writes all three "
+                + "from a module or a torch.export .pt2). Limits: only the saved inputs are compared (no value "
+                + "regimes or symbolic sizes beyond them), no --localize, no reference latency, no check that the "
+                + "reference agrees with itself, no --dataset; without OUT64.npz the tolerances are fixed (nothing "
+                + "reruns the reference on moved inputs). Outputs are matched by name when OUT.npz names every ONNX "
+                + "output, else by position.",
+            "%nOptimisation probe:%n  a discrepant export is run again with ONNX Runtime's optimisations disabled "
+                + "(--no-opt-probe turns it off): faithful then means ONNX Runtime's optimiser causes the "
+                + "discrepancy; discrepant means the exported graph or an ONNX Runtime kernel, which only a second "
+                + "runtime tells apart."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:faithful", "1:discrepant, accuracy-discrepant or nondeterministic-reference",
             "2:usage error or bad input",
@@ -40,7 +53,8 @@ public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CommonOptions common;
 
-    @Option(names = "--torch", required = true, paramLabel = "REF.pt", description = "TorchScript reference (torch.jit.save).")
+    @Option(names = "--torch", paramLabel = "REF.pt",
+            description = "TorchScript reference (torch.jit.save); or give --reference-outputs.")
     Path torch;
 
     @Option(names = "--onnx", required = true, paramLabel = "MODEL.onnx", description = "ONNX export under test.")
@@ -49,6 +63,15 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--reference64", paramLabel = "REF64.pt",
             description = "Float64 twin of the reference (same weights, traced in float64): verdicts by error attribution.")
     Path reference64;
+
+    @Option(names = "--reference-outputs", paramLabel = "OUT.npz",
+            description = "The reference's outputs saved on --inputs IN.npz, instead of --torch (limits: see below).")
+    Path referenceOutputs;
+
+    @Option(names = "--reference64-outputs", paramLabel = "OUT64.npz",
+            description = "Outputs of a float64 copy of the reference on the same inputs: attribution mode with "
+                    + "--reference-outputs.")
+    Path reference64Outputs;
 
     @Option(names = "--dataset", paramLabel = "FILE.npz",
             description = "Labelled data (one array per input, int64 'labels'): accuracy of both models and a McNemar test.")
@@ -107,6 +130,10 @@ public final class CheckCommand implements Callable<Integer> {
                     + "(probe64.pt and probe.json beside it; made by model-corpus/builders/probe.py).")
     Path localize;
 
+    @Option(names = "--no-opt-probe",
+            description = "Do not rerun a discrepant export with ONNX Runtime's optimisations disabled.")
+    boolean noOptProbe;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the whole result as JSON.")
     Path json;
 
@@ -157,6 +184,9 @@ public final class CheckCommand implements Callable<Integer> {
             err.flush();
         }
         out.print(dev.parity.reports.ConsoleReport.render(result));
+        if (result.optimizationProbe() != null) {
+            out.println("onnx optimisations: " + result.optimizationProbe().message());
+        }
         out.flush();
         if (json != null) {
             try {
@@ -176,7 +206,31 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** Validates every flag before any model is loaded. */
     CheckRequest toRequest() {
-        CheckRequest.Builder b = CheckRequest.builder(torch, onnx).optSeed(common.seed).optOnnxThreads(threads);
+        if (referenceOutputs != null) {
+            String torchOnly = torch != null ? "--torch" : reference64 != null ? "--reference64"
+                    : localize != null ? "--localize" : dataset != null ? "--dataset" : !inputs.isEmpty() ? "--input"
+                    : graphOptimizer ? "--torch-graph-optimizer" : !common.torchDevice.equals("cpu") ? "--torch-device"
+                    : null;
+            if (torchOnly != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--reference-outputs and " + torchOnly
+                        + " exclude each other: saved outputs are compared on their saved inputs only, with no "
+                        + "TorchScript model (see 'parity check --help')");
+            }
+            if (inputsFile == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--reference-outputs needs --inputs IN.npz, "
+                        + "the inputs the outputs were saved on");
+            }
+        } else if (torch == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --torch REF.pt (or --reference-outputs "
+                    + "OUT.npz with --inputs IN.npz)");
+        } else if (reference64Outputs != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reference64-outputs needs --reference-outputs; "
+                    + "with --torch give the float64 twin as --reference64 REF64.pt");
+        }
+        CheckRequest.Builder b = (referenceOutputs != null
+                ? CheckRequest.savedOutputsBuilder(referenceOutputs, inputsFile, onnx).optReference64Outputs(reference64Outputs)
+                : CheckRequest.builder(torch, onnx)).optSeed(common.seed).optOnnxThreads(threads)
+                .optOptimizationProbe(!noOptProbe);
         try {
             b.optTorchOptions(TorchScriptEngine.Options.forDevice(graphOptimizer, threads, common.torchDevice));
         } catch (IllegalArgumentException e) {

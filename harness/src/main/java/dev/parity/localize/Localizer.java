@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
 /**
  * Names the first module where the ONNX export diverges from the reference. The probe (a TorchScript
  * module returning every submodule's output, made by {@code model-corpus/builders/probe.py}) and its
- * float64 twin run once on the case's inputs; the ONNX side exposes the mapped boundary values as
+ * float64 twin run once on the case's inputs; the ONNX side exposes the mapped boundary values ({@link
+ * OnnxBoundaries}: from the dynamo exporter's scope metadata, else from scoped node names) as
  * extra graph outputs, at most {@link #BATCH} per session, so memory stays bounded on large models;
  * each boundary is judged by the attribution oracle, in the order the modules finish.
  *
@@ -115,7 +116,8 @@ public final class Localizer {
         }
         if (unmapped.size() == modules.size()) {
             return Localization.failed(c.index(), none, unmapped, 0, "no module boundary maps to an ONNX value (0 of "
-                    + modules.size() + " mapped; are the ONNX node names torch.onnx's scope names?)");
+                    + modules.size() + " mapped; neither the nodes' metadata_props (" + OnnxBoundaries.NAME_SCOPES
+                    + ") nor their names (torch.onnx's /scope/ names) name these modules)");
         }
 
         List<String> distinct = modules.stream().filter(mapped::containsKey).map(m -> mapped.get(m).value())
@@ -181,6 +183,10 @@ public final class Localizer {
             }
             double ratio = f.attribution() == null ? Double.NaN : f.attribution().ratio();
             boolean bad = f.verdict() == Verdict.DISCREPANT;
+            String folded = bad ? foldedBefore(modules, i, mapped) : null;
+            if (folded != null) {
+                label = folded + "+" + label;
+            }
             bounds.add(new Localization.Boundary(label, true, Double.isFinite(ratio) ? ratio : null, bad));
             if (culprit == null) {
                 if (bad) {
@@ -215,6 +221,26 @@ public final class Localizer {
         }
         return new Localization(culprit, culpritNodes, culprit == null ? null : before, after, c.index(), bounds,
                 unmapped, sessions, msg, status, judged, failure);
+    }
+
+    /**
+     * The unmapped siblings right before module {@code i}, joined with '+', or null. torch.onnx's dynamo
+     * exporter gives a fused node the scope of the module it ends in (a Conv with its BatchNorm folded in
+     * carries the BatchNorm's scope), so a sibling with no node of its own just before a divergent module
+     * was folded into its nodes: the divergence lies in the group.
+     */
+    private static String foldedBefore(List<String> modules, int i, Map<String, OnnxBoundaries.Mapped> mapped) {
+        String parent = parent(modules.get(i));
+        List<String> group = new ArrayList<>();
+        for (int j = i - 1; j >= 0 && !mapped.containsKey(modules.get(j)) && parent(modules.get(j)).equals(parent); j--) {
+            group.add(0, modules.get(j));
+        }
+        return group.isEmpty() ? null : String.join("+", group);
+    }
+
+    private static String parent(String module) {
+        int dot = module.lastIndexOf('.');
+        return dot < 0 ? "" : module.substring(0, dot);
     }
 
     /** The first reason with the modules it stopped, and how many other reasons there were. */

@@ -74,6 +74,20 @@ class LocalizerTest {
     }
 
     @Test
+    void aDynamoExportIsLocalizedThroughItsNodesScopeMetadata() throws Exception {
+        // torch 2.13's dynamo exporter: node names are not scoped (node_avg_pool2d), metadata_props are
+        Path onnx = Corpus.fixture("dynamo/avgpool_ceil.onnx");
+        CheckResult r = check("avgpool_ceil", CheckRequest.builder(Corpus.reference("avgpool_ceil"), onnx)
+                .optReference64(file("avgpool_ceil", "reference64.pt")));
+        Localization l = r.localization();
+        assertEquals("pool", l.module(), l.message());
+        assertEquals(List.of("AveragePool node_avg_pool2d"), l.onnxNodes());
+        assertEquals(List.of(), l.unmapped());
+        assertEquals(2, l.judged());
+        assertTrue(l.ratioBefore() < 16 && l.ratioAfter() > 1e5, l.toString());
+    }
+
+        @Test
     void aBatchNormFoldedIntoItsConvIsNamedWithIt() throws Exception {
         Localization l = check("bn_train_mode", pair("bn_train_mode")).localization();
         assertEquals("conv+bn", l.module());
@@ -94,6 +108,19 @@ class LocalizerTest {
     }
 
     @Test
+    void aBatchNormTheDynamoExporterFoldsIntoTheConvBeforeItIsNamedWithIt() throws Exception {
+        // the fused Conv carries the BatchNorm's scope: conv has no node of its own, just before bn
+        CheckResult r = check("bn_train_mode", CheckRequest.builder(Corpus.reference("bn_train_mode"),
+                Corpus.fixture("dynamo/bn_train_mode.onnx")).optReference64(file("bn_train_mode", "reference64.pt")));
+        Localization l = r.localization();
+        assertEquals("conv+bn", l.module(), l.message());
+        assertEquals(List.of("conv"), l.unmapped());
+        assertEquals(1, l.onnxNodes().size());
+        assertTrue(l.onnxNodes().get(0).startsWith("Conv "), l.onnxNodes().toString());
+        assertTrue(l.message().contains("fused into one ONNX node"), l.message());
+    }
+
+        @Test
     void faithfulChecksDoNotLocalize() throws Exception {
         assertNull(check("mlp", pair("mlp")).localization());
     }

@@ -1,5 +1,6 @@
 package dev.parity.result;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.parity.oracles.AccuracyFinding;
 import dev.parity.oracles.AttributionConfig;
 import dev.parity.oracles.Verdict;
@@ -22,6 +23,9 @@ import java.util.Map;
  *     without a discrepant output (labelled batches came back with another number of rows); else null
  * @param warnings things about the models that hold whatever the verdict (e.g. a reference saved in
  *     training mode), one line each; empty when none (never null)
+ * @param optimizationProbe a discrepant export run again with ONNX Runtime's optimisations disabled, and what
+ *     that says about the cause; null when not run (faithful checks, checks already at {@code disabled},
+ *     discrepancies of accuracy only, or turned off)
  */
 public record CheckResult(
         Verdict verdict,
@@ -36,10 +40,20 @@ public record CheckResult(
         AttributionConfig attribution,
         Latency latency,
         Localization localization,
-        List<String> warnings) {
+        List<String> warnings,
+        OptimizationProbe optimizationProbe) {
 
+    @JsonCreator
     public CheckResult {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** A result without an optimisation probe. */
+    public CheckResult(Verdict verdict, String mode, ModelFile torch, ModelFile onnx, Map<String, String> engines,
+            long seed, String message, List<CaseResult> cases, AccuracyFinding accuracy, AttributionConfig attribution,
+            Latency latency, Localization localization, List<String> warnings) {
+        this(verdict, mode, torch, onnx, engines, seed, message, cases, accuracy, attribution, latency, localization,
+                warnings, null);
     }
 
     /** A result without warnings. */
@@ -50,7 +64,13 @@ public record CheckResult(
                 List.of());
     }
 
-    /** A result without accuracy data. */
+    /** This result with {@code probe} as its optimisation probe. */
+    public CheckResult withOptimizationProbe(OptimizationProbe probe) {
+        return new CheckResult(verdict, mode, torch, onnx, engines, seed, message, cases, accuracy, attribution,
+                latency, localization, warnings, probe);
+    }
+
+        /** A result without accuracy data. */
     public CheckResult(Verdict verdict, String mode, ModelFile torch, ModelFile onnx, Map<String, String> engines,
             long seed, String message, List<CaseResult> cases) {
         this(verdict, mode, torch, onnx, engines, seed, message, cases, null, null, null, null, List.of());

@@ -81,4 +81,22 @@ class ResultJsonTest {
         assertEquals(List.of(), older.warnings());
         assertEquals(null, older.cases().get(0).outputs().get(0).rule());
     }
+
+    @Test
+    void theOptimizationProbeRoundTripsAndOlderResultsReadWithoutIt() throws Exception {
+        CheckResult s = sample();
+        OptimizationProbe p = new OptimizationProbe("disabled", "all", Verdict.FAITHFUL,
+                OptimizationProbe.CAUSE_OPTIMIZATIONS, List.of(0, 2), 0, 0.98, "faithful with optimisations disabled");
+        CheckResult r = new CheckResult(s.verdict(), s.mode(), s.torch(), s.onnx(), s.engines(), s.seed(), null,
+                s.cases(), null, null, null, null, List.of(), p);
+        JsonNode n = ResultJson.mapper().readTree(ResultJson.write(r));
+        assertEquals("disabled", n.at("/optimization_probe/level").asText());
+        assertEquals("all", n.at("/optimization_probe/checked_level").asText());
+        assertEquals("faithful", n.at("/optimization_probe/verdict").asText());
+        assertEquals("runtime-optimizations", n.at("/optimization_probe/cause").asText());
+        assertEquals("[0,2]", n.at("/optimization_probe/cases").toString());
+        assertEquals(0, n.at("/optimization_probe/discrepant_cases").asInt());
+        assertEquals(p, ResultJson.readCheck(ResultJson.write(r)).optimizationProbe());
+        assertEquals(null, ResultJson.readCheck(ResultJson.write(sample())).optimizationProbe());
+    }
 }
