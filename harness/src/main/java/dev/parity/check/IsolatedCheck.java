@@ -1,5 +1,6 @@
 package dev.parity.check;
 
+import dev.parity.errors.BadInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.parity.isolation.Limits;

@@ -1,5 +1,6 @@
 package dev.parity.check;
 
+import dev.parity.errors.BadInputException;
 import dev.parity.engine.TensorSpec;
 import dev.parity.inputs.Npy;
 import dev.parity.tensor.DType;

@@ -1,5 +1,6 @@
 package dev.parity.check;
 
+import dev.parity.errors.BadInputException;
 import dev.parity.engine.Engine;
 import dev.parity.engine.EngineFailure;
 import dev.parity.engine.OnnxRuntimeEngine;

@@ -1,6 +1,6 @@
 package dev.parity.cli;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.reports.Calibration;
 import dev.parity.reports.CalibrationMarkdown;
 import dev.parity.reports.RunData;

@@ -1,6 +1,6 @@
 package dev.parity.cli;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.reports.History;
 import dev.parity.reports.RunData;
 import dev.parity.reports.TextTable;

@@ -1,6 +1,6 @@
 package dev.parity.cli;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.corpus.RunMerge;
 import java.io.IOException;
 import java.nio.file.Path;

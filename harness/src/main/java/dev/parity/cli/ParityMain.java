@@ -1,6 +1,6 @@
 package dev.parity.cli;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

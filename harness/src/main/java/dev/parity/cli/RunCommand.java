@@ -1,6 +1,6 @@
 package dev.parity.cli;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.corpus.CorpusRun;
 import dev.parity.corpus.RunListener;
 import dev.parity.corpus.RunRequest;

@@ -6,7 +6,7 @@ import dev.parity.result.RunRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.check.CheckRequest;
 import dev.parity.check.EngineVersions;
 import dev.parity.check.ParityCheck;

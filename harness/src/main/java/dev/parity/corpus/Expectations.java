@@ -1,7 +1,7 @@
 package dev.parity.corpus;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.engine.Placement;
 import dev.parity.reports.RunData;
 import dev.parity.result.Expectation;

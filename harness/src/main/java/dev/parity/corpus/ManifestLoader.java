@@ -5,7 +5,7 @@ import dev.parity.result.RunRecord;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.result.ResultJson;
 import dev.parity.tensor.DType;
 import java.io.IOException;

@@ -39,7 +39,7 @@ public final class PairTaskHandler implements TaskHandler {
             return json.writeValueAsString(CorpusRun.checkPair(t.request(), t.generation(), pair,
                     CorpusRun.readProvenance(t.request().corpus(), pair.model().name(), t.generation()),
                     dev.parity.engine.Placement.parse(t.placement()), t.key()));
-        } catch (dev.parity.check.BadInputException e) {
+        } catch (dev.parity.errors.BadInputException e) {
             throw new TaskFailure("bad-input", e.getMessage());
         } catch (IOException e) {
             throw new TaskFailure("internal", "pair task: " + e.getMessage());

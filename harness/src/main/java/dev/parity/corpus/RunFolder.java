@@ -1,7 +1,7 @@
 package dev.parity.corpus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.result.ResultJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package dev.parity.corpus;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.result.Outcome;
 import dev.parity.result.ResultJson;
 import dev.parity.result.RunRecord;

@@ -1,6 +1,6 @@
 package dev.parity.corpus;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

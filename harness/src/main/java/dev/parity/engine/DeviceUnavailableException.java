@@ -1,6 +1,6 @@
 package dev.parity.engine;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 
 /**
  * A device was asked for that this machine or this build cannot provide (CUDA without the GPU

@@ -11,7 +11,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.tensor.DType;
 import dev.parity.tensor.Tensor;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package dev.parity.engine;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

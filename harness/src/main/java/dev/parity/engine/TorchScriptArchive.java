@@ -1,6 +1,6 @@
 package dev.parity.engine;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.safety.ArchivePolicy;
 import dev.parity.safety.TorchScriptCodeCheck;
 import dev.parity.safety.ZipDirectory;
@@ -31,7 +31,7 @@ import java.util.zip.ZipException;
  *
  * <p><b>One scan per load.</b> A file that passed is remembered by its identity (real path, file
  * key, size, modification and change time, a CRC of its central directory) until the next
- * {@code check} of that file, which consumes the entry: {@link dev.parity.check.ParityCheck} checks
+ * {@code check} of that file, which consumes the entry: {@code ParityCheck} checks
  * both references up front and {@link TorchScriptEngine#load} checks again just before libtorch
  * reads the file, and only the first of the two scans. A file rewritten in between is scanned
  * again. (A file swapped after the last check and before libtorch opens it is not seen; no check

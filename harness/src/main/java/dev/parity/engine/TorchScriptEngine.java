@@ -13,7 +13,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.tensor.DType;
 import dev.parity.tensor.Tensor;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.parity.inputs;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.engine.TensorSpec;
 import dev.parity.tensor.DType;
 import dev.parity.tensor.Tensor;

@@ -2,7 +2,7 @@ package dev.parity.localize;
 
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.engine.EngineFailure;
 import dev.parity.engine.OnnxRuntimeEngine;
 import dev.parity.engine.Placement;

@@ -6,7 +6,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

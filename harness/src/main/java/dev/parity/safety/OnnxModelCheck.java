@@ -3,7 +3,7 @@ package dev.parity.safety;
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.parity.safety;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 
 /**
  * A model file refused before any engine saw it: it could execute code, escape its folder, or

@@ -1,5 +1,6 @@
 package dev.parity.check;
 
+import dev.parity.errors.BadInputException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

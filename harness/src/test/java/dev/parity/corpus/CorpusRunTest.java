@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.check.Corpus;
 import dev.parity.result.Outcome;
 import dev.parity.result.ResultJson;

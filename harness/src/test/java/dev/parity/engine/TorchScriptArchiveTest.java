@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.check.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;

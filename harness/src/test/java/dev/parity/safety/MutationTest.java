@@ -2,7 +2,7 @@ package dev.parity.safety;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.check.Corpus;
 import dev.parity.engine.EngineFailure;
 import dev.parity.engine.OnnxRuntimeEngine;

@@ -1,6 +1,6 @@
 package dev.parity.junit;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.check.CheckRequest;
 import dev.parity.check.ParityCheck;
 import dev.parity.oracles.OutputFinding;

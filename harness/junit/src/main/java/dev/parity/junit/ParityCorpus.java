@@ -1,6 +1,6 @@
 package dev.parity.junit;
 
-import dev.parity.check.BadInputException;
+import dev.parity.errors.BadInputException;
 import dev.parity.corpus.CorpusRun;
 import dev.parity.corpus.Manifest;
 import dev.parity.corpus.ManifestLoader;

@@ -1,4 +1,4 @@
-package dev.parity.check;
+package dev.parity.errors;
 
 /**
  * A user or input error: a missing or malformed file, a wrong spec, models that cannot be paired.
