@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * results only if the assumption held; otherwise {@link #careful} runs the block again, handing each
  * step with a rare lane to {@link FloatPass#elements}. Comparisons of non-negative doubles are made
  * on their bit patterns, which order as the values do: integer max/min need no masks, which JDK 17
- * keeps in vector registers on AVX-512 and which cost a third of the loop. The worst element is
+ * keeps in vector registers on AVX-512 and which cost a fifth of the pass. The worst element is
  * tracked as a per-lane maximum and found afterwards in the first block that holds it (see
  * {@link FloatPass#endBlock}); histogram buckets are stored per block and counted by a scalar loop,
  * since there is no conflict-free scatter-increment.
@@ -41,7 +41,6 @@ final class VectorFloatPass {
     private static final int LANES = D.length();
     private static final VectorSpecies<Long> L = VectorSpecies.of(long.class, D.vectorShape());
     private static final int BLOCK = 1024; // a multiple of every lane count; bucket buffer of 4 KiB
-    private static final long INFINITY_BITS = Double.doubleToRawLongBits(Double.POSITIVE_INFINITY);
     /** A bucket that no finite error falls in (a NaN's), for the unused end of a bucket buffer. */
     private static final int NO_BUCKET = 0x7FFF;
 
@@ -118,6 +117,20 @@ final class VectorFloatPass {
     }
 
     /**
+     * A bound just below {@code rel} (by at least 2^-51 of it) for a strict test that cannot miss an
+     * element whose quotient {@code e / |x|} rounds above {@code rel}: such an element has
+     * {@code e > rel * |x|} as real numbers, and {@code relBelow(rel) * |x|} rounded is below
+     * {@code rel * |x|} as long as the product is a normal double (relative rounding error 2^-53).
+     * It is: float32 values give quotients {@code e / |x|} of 0 or at least 2^-149 / Float.MAX_VALUE
+     * (4e-84) and at most 2 Float.MAX_VALUE / 2^-149 (5e83), so {@code rel} is 0 (the bound is 0, and
+     * the test {@code e > 0}) or lies there, and {@code |x|} is 0 (product 0: any error raises an
+     * infinite quotient, as it should) or at least 2^-149.
+     */
+    static double relBelow(double rel) {
+        return rel - rel * 0x1p-50;
+    }
+
+    /**
      * Elements {@code from} to {@code to - 1} (whole steps) in one branch-free loop, which also
      * counts the first {@code to - from} buckets of the last block ({@link #counting}) into the
      * histogram: the scalar increments use ports that the vector arithmetic leaves idle. Returns
@@ -140,11 +153,9 @@ final class VectorFloatPass {
         final DoubleVector at = DoubleVector.broadcast(D, p.atol);
         final DoubleVector rt = DoubleVector.broadcast(D, p.rtol);
         final DoubleVector need = DoubleVector.broadcast(D, p.needed);
-        // e >= max(rel * |x|, smallest positive double) may raise rel (FloatPass.raisesRel); once rel
-        // is infinite nothing does, and the bound is infinite (not inf * 0 = NaN where x = 0)
-        final DoubleVector relV = DoubleVector.broadcast(D, rel == Double.POSITIVE_INFINITY ? 0 : rel);
-        final LongVector relFloor = LongVector.broadcast(L, rel == Double.POSITIVE_INFINITY ? INFINITY_BITS : 1);
-        final LongVector one = LongVector.broadcast(L, 1);
+        // e / |x| may exceed rel only if e > relBelow * |x| (see relBelow); nothing exceeds an infinite rel
+        final boolean relBounded = rel != Double.POSITIVE_INFINITY;
+        final DoubleVector relLo = DoubleVector.broadcast(D, relBounded ? relBelow(rel) : 0);
         DoubleVector sAbs = DoubleVector.zero(D);
         DoubleVector sSq = DoubleVector.zero(D);
         DoubleVector sDot = DoubleVector.zero(D);
@@ -164,11 +175,13 @@ final class VectorFloatPass {
             DoubleVector ax = x.abs();
             DoubleVector r = ax.mul(rt);
             LongVector eb = e.reinterpretAsLongs();
-            // common: e <= need + r and e < max(rel * |x|, MIN_VALUE), i.e. bits(e) <= the smaller
-            // of bits(need + r) and bits(max(...)) - 1; a NaN threshold (x86's is negative) or a
-            // non-finite e fails it, or the finiteness test below
-            LongVector limit = need.add(r).reinterpretAsLongs()
-                    .min(ax.mul(relV).reinterpretAsLongs().max(relFloor).sub(one));
+            // rare: e > need + r or e > relBelow(rel) * |x|, i.e. bits(e) > the smaller threshold's
+            // bits; a NaN threshold (x86's is negative) or a non-finite e counts as rare, or fails
+            // the finiteness test below
+            LongVector limit = need.add(r).reinterpretAsLongs();
+            if (relBounded) { // loop-invariant: C2 compiles the loop once each way
+                limit = limit.min(ax.mul(relLo).reinterpretAsLongs());
+            }
             over = over.max(eb.sub(limit));
             if (!withinAtol) { // loop-invariant: C2 compiles the loop once each way
                 // e > atol + r: bits(atol + r) - bits(e) is negative, its sign bit 1

@@ -215,6 +215,44 @@ class ClosenessFastPathTest {
         }
     }
 
+    /**
+     * The vector loop's strict test against {@link VectorFloatPass#relBelow} never hides an element
+     * whose quotient would raise max_rel: quotients at and one or two ulps around the bound, over
+     * float32 values from subnormals to Float.MAX_VALUE.
+     */
+    @Test
+    void theRelativeErrorBoundBelowRelNeverHidesARaise() {
+        assumeTrue(ClosenessOracle.vectorModule());
+        SplittableRandom r = new SplittableRandom(11);
+        for (int k = 0; k < 200_000; k++) {
+            float x = randomFloat(r);
+            float y = randomFloat(r);
+            double e = Math.abs((double) x - y);
+            double ax = Math.abs((double) x);
+            if (e == 0) {
+                continue;
+            }
+            double q = e / ax;
+            double[] rels = ax == 0 ? new double[] {0, 1e-80, 1, 1e80}
+                    : new double[] {Math.nextDown(q), Math.nextDown(Math.nextDown(q)), q, Math.nextUp(q), 0};
+            for (double rel : rels) {
+                if (q > rel) {
+                    assertTrue(e > VectorFloatPass.relBelow(rel) * ax,
+                            "x=" + x + " y=" + y + " rel=" + rel + ": the raise would be missed");
+                }
+            }
+        }
+    }
+
+    /** Magnitudes from subnormal to Float.MAX_VALUE, both signs, and zeros. */
+    private static float randomFloat(SplittableRandom r) {
+        switch (r.nextInt(6)) {
+            case 0: return r.nextBoolean() ? 0f : Float.MIN_VALUE * r.nextInt(1, 1 << 23);
+            case 1: return Float.MAX_VALUE * (float) r.nextDouble(0.5, 1) * (r.nextBoolean() ? 1 : -1);
+            default: return Float.intBitsToFloat(r.nextInt(0, 0x7F800000)) * (r.nextBoolean() ? 1 : -1);
+        }
+    }
+
     @Test
     void extremeTolerancesAgree() {
         for (int n : new int[] {3 * LANES + 1, 2 * BLOCK + LANES + 1}) {
