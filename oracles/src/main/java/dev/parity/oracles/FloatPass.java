@@ -196,6 +196,7 @@ final class FloatPass {
         int wIdx = -1;
         double need = 0;
         double rel = 0;
+        double relLo = 0; // relBelow(rel)
         long mis = 0;
         long fin = 0;
         final double at = atol;
@@ -225,8 +226,8 @@ final class FloatPass {
                 double r0 = rt * ax0;
                 double r1 = rt * ax1;
                 // the oracle's own test at atol = need, and e / |x| against the largest quotient
-                // so far without a division (see raisesRel)
-                if (e0 > need + r0 || e1 > need + r1 || raisesRel(e0, ax0, rel) || raisesRel(e1, ax1, rel)) {
+                // so far without a division (see relBelow)
+                if (e0 > need + r0 || e1 > need + r1 || e0 > relLo * ax0 || e1 > relLo * ax1) {
                     break;
                 }
                 abs0 += e0;
@@ -281,6 +282,7 @@ final class FloatPass {
                     wIdx = k;
                 }
             }
+            relLo = relBelow(rel);
             fin += 2;
             i += 2;
         }
@@ -301,13 +303,18 @@ final class FloatPass {
     }
 
     /**
-     * Whether {@code e / ax} might exceed {@code rel}, without dividing. Exact in one direction:
-     * when the quotient exceeds {@code rel}, then {@code e > rel * ax} as real numbers, and the
-     * double {@code e} is at least the product rounded to nearest (which is at most the smallest
-     * double above the real product), so the test holds. A zero error never raises it; where
-     * {@code rel} is infinite nothing does ({@code inf * 0} is NaN, the test false).
+     * A bound just below {@code rel} (by at least 2^-51 of it) for a strict test without a division,
+     * {@code e > relBelow(rel) * |x|}, that cannot miss an element whose quotient {@code e / |x|}
+     * rounds above {@code rel}: such an element has
+     * {@code e > rel * |x|} as real numbers, and {@code relBelow(rel) * |x|} rounded is below
+     * {@code rel * |x|} as long as the product is a normal double (relative rounding error 2^-53).
+     * It is: float32 values give quotients {@code e / |x|} of 0 or at least 2^-149 / Float.MAX_VALUE
+     * (4e-84) and at most 2 Float.MAX_VALUE / 2^-149 (5e83), so {@code rel} is 0 (the bound is 0, and
+     * the test {@code e > 0}) or lies there, and {@code |x|} is 0 (product 0: any error raises an
+     * infinite quotient, as it should) or at least 2^-149. For an infinite {@code rel} the bound is
+     * NaN and the test always false: nothing exceeds it.
      */
-    static boolean raisesRel(double e, double ax, double rel) {
-        return e >= rel * ax && e > 0;
+    static double relBelow(double rel) {
+        return rel - rel * 0x1p-50;
     }
 }

@@ -117,20 +117,6 @@ final class VectorFloatPass {
     }
 
     /**
-     * A bound just below {@code rel} (by at least 2^-51 of it) for a strict test that cannot miss an
-     * element whose quotient {@code e / |x|} rounds above {@code rel}: such an element has
-     * {@code e > rel * |x|} as real numbers, and {@code relBelow(rel) * |x|} rounded is below
-     * {@code rel * |x|} as long as the product is a normal double (relative rounding error 2^-53).
-     * It is: float32 values give quotients {@code e / |x|} of 0 or at least 2^-149 / Float.MAX_VALUE
-     * (4e-84) and at most 2 Float.MAX_VALUE / 2^-149 (5e83), so {@code rel} is 0 (the bound is 0, and
-     * the test {@code e > 0}) or lies there, and {@code |x|} is 0 (product 0: any error raises an
-     * infinite quotient, as it should) or at least 2^-149.
-     */
-    static double relBelow(double rel) {
-        return rel - rel * 0x1p-50;
-    }
-
-    /**
      * Elements {@code from} to {@code to - 1} (whole steps) in one branch-free loop, which also
      * counts the first {@code to - from} buckets of the last block ({@link #counting}) into the
      * histogram: the scalar increments use ports that the vector arithmetic leaves idle. Returns
@@ -153,9 +139,10 @@ final class VectorFloatPass {
         final DoubleVector at = DoubleVector.broadcast(D, p.atol);
         final DoubleVector rt = DoubleVector.broadcast(D, p.rtol);
         final DoubleVector need = DoubleVector.broadcast(D, p.needed);
-        // e / |x| may exceed rel only if e > relBelow * |x| (see relBelow); nothing exceeds an infinite rel
+        // e / |x| may exceed rel only if e > relBelow(rel) * |x| (FloatPass.relBelow); nothing exceeds an
+        // infinite rel (and inf * 0 is a NaN, whose bits would read as a threshold below every error)
         final boolean relBounded = rel != Double.POSITIVE_INFINITY;
-        final DoubleVector relLo = DoubleVector.broadcast(D, relBounded ? relBelow(rel) : 0);
+        final DoubleVector relLo = DoubleVector.broadcast(D, relBounded ? FloatPass.relBelow(rel) : 0);
         DoubleVector sAbs = DoubleVector.zero(D);
         DoubleVector sSq = DoubleVector.zero(D);
         DoubleVector sDot = DoubleVector.zero(D);
@@ -269,7 +256,8 @@ final class VectorFloatPass {
             DoubleVector r = ax.mul(rt);
             // Common lanes: finite (a NaN fails every comparison, an infinity the first one, even
             // where rtol * |x| overflows), within the needed atol's test, and e < max(rel * |x|,
-            // smallest positive double), so that e / |x| cannot exceed rel (FloatPass.raisesRel).
+            // smallest positive double), so that e / |x| cannot round above rel: if it did, e would
+            // exceed rel * |x| as real numbers and so be at least the product rounded to nearest.
             VectorMask<Double> common = e.compare(VectorOperators.LE, need.add(r).min(maxFinite))
                     .andNot(e.compare(VectorOperators.GE, ax.mul(rel).max(minPositive)));
             if (!common.allTrue()) {
