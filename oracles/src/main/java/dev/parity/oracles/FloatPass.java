@@ -172,8 +172,8 @@ final class FloatPass {
 
     /**
      * The loop without the Vector API: two elements per step with local accumulators, four rotating
-     * histogram arrays, no division, and the rare events (a non-finite pair, a pair that raises the
-     * needed atol or the max relative error) taken outside the loop.
+     * histogram arrays, and the rare events (a non-finite pair, a pair that may raise the needed atol
+     * or the max relative error) taken outside the inner loop, where the division and the search are.
      */
     void unrolled(float[] a, float[] b) {
         int[] h0 = this.h0;
