@@ -105,6 +105,11 @@ public final class WorkerProcess implements AutoCloseable {
                 + (limits.timeoutSeconds() > 0 ? limits.timeoutSeconds() + " s" : "none");
     }
 
+    /** The Vector API's module for the oracles (ClosenessOracle), where this Java runtime has it. */
+    private static final List<String> VECTOR_MODULE_OPTIONS =
+            java.lang.module.ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent()
+                    ? List.of("--add-modules", "jdk.incubator.vector") : List.of();
+
     public static WorkerProcess start(Spec spec) throws IOException {
         Path dir = Files.createTempDirectory("parity-worker");
         Path sock = dir.resolve("ch.sock");
@@ -120,6 +125,7 @@ public final class WorkerProcess implements AutoCloseable {
                 "-XX:ErrorFile=" + spec.crashDir().toAbsolutePath().resolve("hs_err_pid%p.log"),
                 "-XX:-CreateCoredumpOnCrash", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
                 sock.toString()));
+        java.addAll(1, VECTOR_MODULE_OPTIONS); // the oracles' Vector API path (ClosenessOracle)
         boolean box = sandboxed(limits);
         List<String> cmd = new ArrayList<>();
         MemoryCap cap = MemoryCap.create("parity-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet(),
@@ -239,6 +245,9 @@ public final class WorkerProcess implements AutoCloseable {
     private static void drainLog(InputStream s, WorkerProcess[] self, Deque<String> early) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(s, StandardCharsets.UTF_8))) {
             for (String l = r.readLine(); l != null; l = r.readLine()) {
+                if (l.equals("WARNING: Using incubator modules: jdk.incubator.vector")) {
+                    continue; // the JVM's, as it starts with VECTOR_MODULE_OPTIONS: not the worker's output
+                }
                 String line = l.length() > LOG_LINE_CHARS ? l.substring(0, LOG_LINE_CHARS) + "..." : l;
                 Deque<String> target;
                 synchronized (early) {

@@ -18,30 +18,68 @@ import java.util.Arrays;
  *   <li>A finite element mismatches when {@code |onnx - torch| > atol + rtol * |torch|}.
  *   <li>An empty output is faithful when shapes and types agree.
  * </ul>
- * One pass over both arrays, no boxing and no per-element allocation. Float32 outputs take an
- * unrolled fast path; every other element type goes one element at a time through the scalar path,
- * which {@link #compareScalar} exposes so that tests hold the fast path to it.
+ * One pass over both arrays, no boxing and no per-element allocation. Float32 outputs take a fast
+ * path: the Vector API loop ({@link VectorFloatPass}) where the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}, else an unrolled scalar loop ({@link FloatPass}).
+ * Every other element type goes one element at a time through the scalar path, which
+ * {@link #compareScalar} exposes so that tests hold both fast loops to it.
  */
 public final class ClosenessOracle {
     /** How many (torch, onnx) pairs a finding keeps for plots. */
     public static final int SAMPLE = 200;
 
+    /** How float32 outputs are walked; every path computes the same finding (sums up to their order). */
+    enum FloatPath {
+        /** One element at a time through the scalar path: the reference. */
+        SCALAR,
+        /** Two elements per step, plain Java. */
+        UNROLLED,
+        /** The Vector API loop; needs the module jdk.incubator.vector. */
+        VECTOR
+    }
+
+    /** The module holding the Vector API; resolved only when the JVM is started with --add-modules. */
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    private static final FloatPath FAST = vectorPass() ? FloatPath.VECTOR : FloatPath.UNROLLED;
+
     private ClosenessOracle() {}
 
+    /**
+     * Whether float32 outputs take the Vector API loop in this JVM: its module is in the boot layer
+     * (the JVM then prints "WARNING: Using incubator modules" on stderr when it starts) and the
+     * preferred vectors hold 4 or 8 doubles. A JVM without the module (a library user's) takes the
+     * unrolled loop and gets the same findings.
+     */
+    static boolean vectorPass() {
+        return vectorModule() && VectorFloatPass.suited();
+    }
+
+    /** Whether the Vector API's module is in the boot layer, so that {@link VectorFloatPass} can load. */
+    static boolean vectorModule() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /** The path {@link #compare(String, Tensor, Tensor, Tolerance)} takes for float32 outputs in this JVM. */
+    static FloatPath fastPath() {
+        return FAST;
+    }
+
     public static OutputFinding compare(String name, Tensor torch, Tensor onnx, Tolerance tol) {
-        return compare(name, torch, onnx, tol, true);
+        return compare(name, torch, onnx, tol, FAST);
     }
 
     /**
      * The same comparison with every element, float32 ones included, taken one at a time by the
-     * scalar path: the reference that the float32 fast path must agree with (exactly, except sums,
+     * scalar path: the reference that the float32 fast paths must agree with (exactly, except sums,
      * which may differ by their summation order).
      */
     static OutputFinding compareScalar(String name, Tensor torch, Tensor onnx, Tolerance tol) {
-        return compare(name, torch, onnx, tol, false);
+        return compare(name, torch, onnx, tol, FloatPath.SCALAR);
     }
 
-    private static OutputFinding compare(String name, Tensor torch, Tensor onnx, Tolerance tol, boolean fast) {
+    /** The comparison with float32 outputs walked by {@code path} (tests pin each path to the scalar one). */
+    static OutputFinding compare(String name, Tensor torch, Tensor onnx, Tolerance tol, FloatPath path) {
         long[] st = torch.shape();
         long[] so = onnx.shape();
         if (!Arrays.equals(st, so)) {
@@ -50,8 +88,8 @@ public final class ClosenessOracle {
                     torch.dtype(), onnx.dtype(), st, so, tol, null, null);
         }
         Accumulator acc = new Accumulator(tol, torch.size());
-        if (fast && torch.dtype() == DType.FLOAT32 && onnx.dtype() == DType.FLOAT32) {
-            acc.floats(torch.floats(), onnx.floats());
+        if (path != FloatPath.SCALAR && torch.dtype() == DType.FLOAT32 && onnx.dtype() == DType.FLOAT32) {
+            acc.floats(torch.floats(), onnx.floats(), path == FloatPath.VECTOR);
         } else {
             double[] a = torch.dtype() == DType.FLOAT64 ? torch.doubles() : torch.toDoubleArray();
             double[] b = onnx.dtype() == DType.FLOAT64 ? onnx.doubles() : onnx.toDoubleArray();
@@ -106,11 +144,12 @@ public final class ClosenessOracle {
         return Double.longBitsToDouble(up);
     }
 
-    /** The needed atol after element (x torch, y onnx): {@code need}, or more if the element fails at it. */
-    private static double raiseNeeded(double need, double x, double y, double rtol) {
-        double e = Math.abs(x - y);
-        double r = rtol * Math.abs(x);
-        return e > need + r ? neededAtol(e, r) : need;
+    /** Whether two values of which one at least is NaN or infinite agree: both NaN, or the same infinity. */
+    static boolean sameNonfinite(double a, double b) {
+        if (Double.isNaN(a) || Double.isNaN(b)) {
+            return Double.isNaN(a) && Double.isNaN(b);
+        }
+        return a == b; // both infinite with the same sign, or one finite: a != b
     }
 
     /** Single-pass accumulation of every statistic; final so the JIT inlines {@link #add}. */
@@ -126,8 +165,7 @@ public final class ClosenessOracle {
         private double normA;
         private double normB;
         private double maxAbs;
-        private double relNum;
-        private double relDen = 1;
+        private double maxRel; // the largest err / |a| as a double quotient (err / 0 = infinity)
         private long mismatches;
         private long nonfinite;
         private double needed; // the largest neededAtol(e, rtol * |torch|) so far
@@ -148,162 +186,41 @@ public final class ClosenessOracle {
         }
 
         /**
-         * The float32 fast path: every statistic in one pass with local accumulators, two interleaved
-         * histogram arrays (consecutive equal buckets would otherwise serialise on the same counter),
-         * no division, and non-finite elements handed to {@link #add}. The plot sample is taken
-         * afterwards from the strided positions only.
+         * The float32 fast path ({@link VectorFloatPass} or {@link FloatPass#unrolled}), folded into
+         * this accumulator; the plot sample is taken afterwards from the strided positions only.
          */
-        void floats(float[] a, float[] b) {
-            int[] h0 = histogram.buckets();
-            int[] h1 = ErrorHistogram.newBuckets();
-            int[] h2 = ErrorHistogram.newBuckets();
-            int[] h3 = ErrorHistogram.newBuckets();
-            // Two independent sets of accumulators (even and odd elements): each floating-point sum is
-            // a dependency chain, and two chains per statistic halve the time spent waiting on adds.
-            double abs0 = 0;
-            double abs1 = 0;
-            double sq0 = 0;
-            double sq1 = 0;
-            double dot0 = 0;
-            double dot1 = 0;
-            double na0 = 0;
-            double na1 = 0;
-            double nb0 = 0;
-            double nb1 = 0;
-            double wErr = -1;
-            int wIdx = -1;
-            double need = 0;
-            double rNum = 0;
-            double rDen = 1;
-            long mis = 0;
-            long fin = 0;
-            final double at = atol;
-            final double rt = rtol;
-            final int len = a.length;
-            int i = 0;
-            int resume = len & ~1; // where the scalar loop starts: the odd tail, or the first non-finite pair
-            // The pair loop is left for a non-finite pair (for good: the scalar loop takes over) and for a
-            // pair that raises the needed atol (found here, outside the loop, then the pair is taken
-            // again): the search inside the loop, however rarely run, made the whole loop 1.7x slower.
-            pairs:
-            for (;;) {
-                for (; i + 1 < len; i += 2) {
-                    double x0 = a[i];
-                    double y0 = b[i];
-                    double x1 = a[i + 1];
-                    double y1 = b[i + 1];
-                    double e0 = Math.abs(x0 - y0);
-                    double e1 = Math.abs(x1 - y1);
-                    // NaN or infinity in an operand makes the difference non-finite (float32 values
-                    // cannot overflow a double)
-                    if (!(e0 <= Double.MAX_VALUE) || !(e1 <= Double.MAX_VALUE)) {
-                        resume = i; // the scalar loop below takes these two elements one at a time
-                        break pairs;
-                    }
-                    double ax0 = Math.abs(x0);
-                    double ax1 = Math.abs(x1);
-                    double r0 = rt * ax0;
-                    double r1 = rt * ax1;
-                    // the oracle's own test at atol = need: a pair that fails it raises the needed atol
-                    if (e0 > need + r0 || e1 > need + r1) {
-                        break;
-                    }
-                    abs0 += e0;
-                    abs1 += e1;
-                    sq0 += e0 * e0;
-                    sq1 += e1 * e1;
-                    dot0 += x0 * y0;
-                    dot1 += x1 * y1;
-                    na0 += x0 * x0;
-                    na1 += x1 * x1;
-                    nb0 += y0 * y0;
-                    nb1 += y1 * y1;
-                    // four bucket arrays in rotation: equal buckets in a row would otherwise wait on each
-                    // other's stores
-                    boolean even = (i & 2) == 0;
-                    (even ? h0 : h2)[Float.floatToRawIntBits((float) e0) >>> 16]++;
-                    (even ? h1 : h3)[Float.floatToRawIntBits((float) e1) >>> 16]++;
-                    mis += (e0 > at + r0 ? 1 : 0) + (e1 > at + r1 ? 1 : 0);
-                    if (e0 > wErr || e1 > wErr) {
-                        if (e0 >= e1) {
-                            if (e0 > wErr) {
-                                wErr = e0;
-                                wIdx = i;
-                            }
-                        } else {
-                            wErr = e1;
-                            wIdx = i + 1;
-                        }
-                    }
-                    if (e0 * rDen > rNum * ax0) {
-                        rNum = e0;
-                        rDen = ax0;
-                    }
-                    if (e1 * rDen > rNum * ax1) {
-                        rNum = e1;
-                        rDen = ax1;
-                    }
-                    fin += 2;
-                }
-                if (i + 1 >= len) {
-                    break;
-                }
-                need = raiseNeeded(need, a[i], b[i], rt);
-                need = raiseNeeded(need, a[i + 1], b[i + 1], rt);
+        void floats(float[] a, float[] b, boolean vector) {
+            FloatPass p = new FloatPass(atol, rtol, histogram.buckets(), a.length);
+            if (vector) {
+                VectorFloatPass.run(p, a, b);
+            } else {
+                p.unrolled(a, b);
             }
-            for (i = resume; i < len; i++) { // the odd tail, and everything from a non-finite pair on
-                double x = a[i];
-                double y = b[i];
-                double e = Math.abs(x - y);
-                if (!(e <= Double.MAX_VALUE)) {
-                    n++;
-                    nonFinite(x, y, i);
-                    continue;
-                }
-                double ax = Math.abs(x);
-                abs0 += e;
-                sq0 += e * e;
-                dot0 += x * y;
-                na0 += x * x;
-                nb0 += y * y;
-                h0[Float.floatToRawIntBits((float) e) >>> 16]++;
-                double r = rt * ax;
-                mis += e > at + r ? 1 : 0;
-                if (e > need + r) {
-                    need = neededAtol(e, r);
-                }
-                if (e > wErr) {
-                    wErr = e;
-                    wIdx = i;
-                }
-                if (e * rDen > rNum * ax) {
-                    rNum = e;
-                    rDen = ax;
-                }
-                fin++;
+            p.mergeInto(histogram);
+            n += a.length;
+            finite += p.finite;
+            sumAbs += p.sumAbs;
+            sumSq += p.sumSq;
+            dot += p.dot;
+            normA += p.normA;
+            normB += p.normB;
+            mismatches += p.mismatches;
+            nonfinite += p.nonfiniteMismatches;
+            needed = p.needed;
+            maxRel = p.maxRel;
+            maxAbs = Math.max(maxAbs, Math.max(p.maxErr, 0));
+            if (p.firstNonfinite >= 0) {
+                worstNonfinite = true;
+                worstIndex = p.firstNonfinite;
+            } else {
+                worstIndex = p.worstIndex(a, b);
+                worstErr = p.maxErr;
             }
-            histogram.merge(h1, fin);
-            histogram.merge(h2, 0);
-            histogram.merge(h3, 0);
-            n += fin;
-            finite += fin;
-            sumAbs += abs0 + abs1;
-            sumSq += sq0 + sq1;
-            dot += dot0 + dot1;
-            normA += na0 + na1;
-            normB += nb0 + nb1;
-            mismatches += mis;
-            needed = need;
-            maxAbs = Math.max(maxAbs, Math.max(wErr, 0));
-            relNum = rNum;
-            relDen = rDen;
-            if (!worstNonfinite && wIdx >= 0) {
-                worstErr = wErr;
-                worstIndex = wIdx;
-                worstA = a[wIdx];
-                worstB = b[wIdx];
+            if (worstIndex >= 0) {
+                worstA = a[worstIndex];
+                worstB = b[worstIndex];
             }
-            for (int k = 0; k < len && sample.size() < SAMPLE - 1; k += stride) {
+            for (int k = 0; k < a.length && sample.size() < SAMPLE - 1; k += stride) {
                 if (Float.isFinite(a[k]) && Float.isFinite(b[k])) {
                     sample.add(new double[] {a[k], b[k]});
                 }
@@ -338,10 +255,9 @@ public final class ClosenessOracle {
                 if (err > maxAbs) {
                     maxAbs = err;
                 }
-                // max of err / |a| without a division per element: compare err * den > num * |a|
-                if (err * relDen > relNum * absA) {
-                    relNum = err;
-                    relDen = absA;
+                // the largest quotient is the rounded largest ratio, since division rounds monotonically
+                if (err > 0 && err / absA > maxRel) {
+                    maxRel = err / absA;
                 }
                 double r = rtol * absA;
                 if (err > atol + r) {
@@ -375,13 +291,6 @@ public final class ClosenessOracle {
             }
         }
 
-        private static boolean sameNonfinite(double a, double b) {
-            if (Double.isNaN(a) || Double.isNaN(b)) {
-                return Double.isNaN(a) && Double.isNaN(b);
-            }
-            return a == b; // both infinite with the same sign, or one finite: a != b
-        }
-
         ErrorStats stats() {
             double cosine;
             if (normA == 0 && normB == 0) {
@@ -394,7 +303,6 @@ public final class ClosenessOracle {
             double mean = finite == 0 ? 0 : sumAbs / finite;
             double rmse = finite == 0 ? 0 : Math.sqrt(sumSq / finite);
             double fraction = n == 0 ? 0 : (double) mismatches / n;
-            double maxRel = relDen > 0 ? relNum / relDen : (relNum > 0 ? Double.POSITIVE_INFINITY : 0);
             return new ErrorStats(n, maxAbs, mean, Math.min(histogram.quantile(0.99), maxAbs), maxRel, rmse,
                     cosine, mismatches, fraction, nonfinite, nonfinite > 0 ? Double.POSITIVE_INFINITY : needed);
         }

@@ -13,20 +13,14 @@ package dev.parity.oracles;
  */
 public final class ErrorHistogram {
     private static final int BUCKETS = 1 << 15;
+    private static final int PER_BINADE = 1 << 7;
+    private static final int BINADES = BUCKETS / PER_BINADE;
     private final int[] counts = new int[BUCKETS];
     private long total;
 
     /** The bucket array, for single-pass loops that increment it directly (see ClosenessOracle). */
     int[] buckets() {
         return counts;
-    }
-
-    /** Adds counts recorded into a separate bucket array of the same layout. */
-    void merge(int[] other, long n) {
-        for (int i = 0; i < BUCKETS; i++) {
-            counts[i] += other[i];
-        }
-        total += n;
     }
 
     void addTotal(long n) {
@@ -61,13 +55,29 @@ public final class ErrorHistogram {
         }
         long rank = Math.max(1, (long) Math.ceil(q * total));
         long seen = 0;
-        for (int b = 0; b < BUCKETS; b++) {
-            seen += counts[b];
-            if (seen >= rank) {
-                return b == 0 ? 0 : Float.intBitsToFloat((b << 16) | 0xFFFF);
+        for (int k = 0; k < BINADES; k++) { // a binade at a time, then its buckets
+            long inBinade = binade(k);
+            if (seen + inBinade < rank) {
+                seen += inBinade;
+                continue;
+            }
+            for (int b = k * PER_BINADE; ; b++) {
+                seen += counts[b];
+                if (seen >= rank) {
+                    return b == 0 ? 0 : Float.intBitsToFloat((b << 16) | 0xFFFF);
+                }
             }
         }
         return Double.POSITIVE_INFINITY;
+    }
+
+    /** The count of binade {@code k}'s buckets: a loop that C2 vectorises (an output has fewer than 2^31 elements). */
+    private long binade(int k) {
+        int sum = 0;
+        for (int b = k * PER_BINADE; b < (k + 1) * PER_BINADE; b++) {
+            sum += counts[b];
+        }
+        return sum;
     }
 
     /**
@@ -75,9 +85,9 @@ public final class ErrorHistogram {
      * also holds exact zeros and subnormals' lowest bucket. Reports plot this on a log axis.
      */
     public long[] countsByBinade() {
-        long[] out = new long[256];
-        for (int b = 0; b < BUCKETS; b++) {
-            out[b >>> 7] += counts[b];
+        long[] out = new long[BINADES];
+        for (int k = 0; k < BINADES; k++) {
+            out[k] = binade(k);
         }
         return out;
     }
