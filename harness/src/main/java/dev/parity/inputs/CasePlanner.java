@@ -10,15 +10,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Turns a model's declared inputs, the user's {@code --input} overrides and the symbolic-dimension
- * sizes into the list of input cases a check runs: every regime at every size variant. With
- * symbolic sizes {1, 3} and a float input, that is 8 cases; a fully static model gets 4.
+ * Turns a model's declared inputs, the user's {@code --input} overrides, the inputs' roles and the
+ * symbolic-dimension sizes into the list of input cases a check runs: every regime at every size
+ * variant (and every padding pattern, when some input is an attention mask). With symbolic sizes
+ * {1, 3} and a float input, that is 8 cases; a fully static model gets 4; a text model with ids, mask
+ * and symbolic batch and sequence 2 x 3 x 3 = 18.
  *
  * <p>All validation happens here, before any inference: unknown names, type, rank and static
  * dimension conflicts are {@link BadInputException}s that name the flag and the valid values.
@@ -33,18 +37,41 @@ public final class CasePlanner {
 
     private CasePlanner() {}
 
+    /** Sizes of the sequence symbol of a text model (token ids with a free axis 1) when none are given. */
+    public static final List<Long> DEFAULT_SEQUENCE_SIZES = List.of(1L, 8L, 32L);
+    /** Most size variants a per-symbol sweep may make (their product over the free symbols). */
+    public static final int MAX_SIZE_VARIANTS = 64;
+
+    /** Cases without roles or per-symbol sizes: every size of {@code symbolicSizes} for all free symbols together. */
     public static List<InputCase> plan(List<TensorSpec> specs, List<InputOverride> overrides,
             List<Long> symbolicSizes, long seed) throws BadInputException {
+        return plan(specs, overrides, List.of(), symbolicSizes, Map.of(), seed);
+    }
+
+    /**
+     * Every regime at every size variant and, when some input is an attention mask, every padding pattern.
+     *
+     * <p>Size variants: with no per-symbol sizes and no text role, each size of {@code symbolicSizes} (default
+     * {@link #DEFAULT_SYMBOLIC_SIZES}) is given to every free symbol at once, as before roles existed. With
+     * per-symbol sizes, or token ids whose axis 1 is a free symbol (which then defaults to
+     * {@link #DEFAULT_SEQUENCE_SIZES} unless {@code symbolicSizes} was given), the variants are the product
+     * over the free symbols of each one's sizes, at most {@link #MAX_SIZE_VARIANTS}.
+     *
+     * @param roles roles from a manifest, {@code --role} flags and inference, in any order: a manifest's or a
+     *     flag's wins over an inferred one, an inferred one is dropped for an input whose {@code --input}
+     *     gives a range, and {@link InputRole.Kind#NONE} leaves an input without a role
+     * @param symbolicSizes sizes of the free symbols; empty: not given (the defaults apply)
+     * @param symbolSizes sizes of single symbols by name ({@code --symbolic-sizes seq=1,8,16})
+     */
+    public static List<InputCase> plan(List<TensorSpec> specs, List<InputOverride> overrides, List<RoleAssignment> roles,
+            List<Long> symbolicSizes, Map<String, List<Long>> symbolSizes, long seed) throws BadInputException {
         Map<String, InputOverride> byName = validateOverrides(specs, overrides);
-        List<Long> sizes = symbolicSizes == null || symbolicSizes.isEmpty() ? DEFAULT_SYMBOLIC_SIZES : symbolicSizes;
-        for (long s : sizes) {
-            if (s < 1 || s > MAX_SYMBOLIC_SIZE) {
-                throw new BadInputException("--symbolic-sizes must be in 1.." + MAX_SYMBOLIC_SIZE + ", got " + s);
-            }
-        }
+        boolean sizesGiven = symbolicSizes != null && !symbolicSizes.isEmpty();
+        List<Long> sizes = sizesGiven ? symbolicSizes : DEFAULT_SYMBOLIC_SIZES;
+        requireSizes("--symbolic-sizes", sizes);
+        Map<String, RoleAssignment> role = resolveRoles(specs, byName, roles == null ? List.of() : roles);
         // Symbols fixed by an override take the override's size everywhere they appear.
         Map<String, Long> fixed = new LinkedHashMap<>();
-        boolean free = false;
         for (TensorSpec spec : specs) {
             InputOverride o = byName.get(spec.name());
             for (int axis = 0; axis < spec.rank(); axis++) {
@@ -60,42 +87,196 @@ public final class CasePlanner {
                 }
             }
         }
+        Set<String> symbols = new LinkedHashSet<>();
+        Set<String> free = new LinkedHashSet<>();
         for (TensorSpec spec : specs) {
             for (int axis = 0; axis < spec.rank(); axis++) {
-                if (spec.isSymbolic(axis) && !fixed.containsKey(spec.symbolKey(axis))) {
-                    free = true;
+                if (spec.isSymbolic(axis)) {
+                    symbols.add(spec.symbolKey(axis));
+                    if (!fixed.containsKey(spec.symbolKey(axis))) {
+                        free.add(spec.symbolKey(axis));
+                    }
                 }
             }
         }
-        boolean anyFloat = specs.stream().anyMatch(s -> s.dtype().isFloating()
+        Map<String, List<Long>> perSymbol = new LinkedHashMap<>();
+        for (var e : (symbolSizes == null ? Map.<String, List<Long>>of() : symbolSizes).entrySet()) {
+            String sym = e.getKey();
+            if (!symbols.contains(sym)) {
+                throw new BadInputException("--symbolic-sizes names '" + sym + "', which is no symbolic dim of the model's "
+                        + "inputs (its symbols: " + symbols + ")");
+            }
+            if (fixed.containsKey(sym)) {
+                throw new BadInputException("--symbolic-sizes " + sym + "=... conflicts with --input, which fixes '" + sym
+                        + "' at " + fixed.get(sym));
+            }
+            requireSizes("--symbolic-sizes " + sym + "=N", e.getValue());
+            perSymbol.put(sym, List.copyOf(e.getValue()));
+        }
+        if (!sizesGiven) {
+            for (TensorSpec spec : specs) {
+                RoleAssignment a = role.get(spec.name());
+                if (a != null && a.role().kind() == InputRole.Kind.TOKEN_IDS && spec.rank() >= 2 && spec.isSymbolic(1)
+                        && free.contains(spec.symbolKey(1))) {
+                    perSymbol.putIfAbsent(spec.symbolKey(1), DEFAULT_SEQUENCE_SIZES);
+                }
+            }
+        }
+        List<Map<String, Long>> variants = sizeVariants(free, sizes, perSymbol);
+        boolean anyFloat = specs.stream().anyMatch(s -> s.dtype().isFloating() && !role.containsKey(s.name())
                 && (byName.get(s.name()) == null || byName.get(s.name()).low() == null));
         InputRegime[] regimes = anyFloat ? InputRegime.floatingRegimes() : new InputRegime[] {InputRegime.DISCRETE};
-        List<Long> variants = free ? sizes : List.of(-1L);
+        boolean masked = role.values().stream().anyMatch(a -> a.role().kind() == InputRole.Kind.ATTENTION_MASK);
+        List<PaddingPattern> paddings = masked ? List.of(PaddingPattern.values()) : java.util.Collections.singletonList(null);
         List<InputCase> cases = new ArrayList<>();
-        for (long size : variants) {
+        for (Map<String, Long> variant : variants) {
             List<ConcreteInput> concrete = new ArrayList<>();
             for (TensorSpec spec : specs) {
                 InputOverride o = byName.get(spec.name());
                 long[] shape = spec.dims();
                 for (int axis = 0; axis < shape.length; axis++) {
                     if (spec.isSymbolic(axis)) {
-                        shape[axis] = fixed.getOrDefault(spec.symbolKey(axis), size);
+                        String key = spec.symbolKey(axis);
+                        shape[axis] = fixed.containsKey(key) ? fixed.get(key) : variant.get(key);
                     }
                 }
                 requireGeneratable(spec.name(), shape);
                 concrete.add(new ConcreteInput(spec.name(), spec.dtype(), shape,
                         o == null ? null : o.low(), o == null ? null : o.high()));
             }
-            for (InputRegime regime : regimes) {
-                int index = cases.size();
-                List<Tensor> tensors = new ArrayList<>();
-                for (ConcreteInput in : concrete) {
-                    tensors.add(InputGenerator.generate(seed, index, regime, in));
+            for (PaddingPattern padding : paddings) {
+                for (InputRegime regime : regimes) {
+                    int index = cases.size();
+                    List<Tensor> tensors = new ArrayList<>();
+                    for (ConcreteInput in : concrete) {
+                        RoleAssignment a = role.get(in.name());
+                        tensors.add(a == null ? InputGenerator.generate(seed, index, regime, in)
+                                : InputGenerator.generate(seed, index, in, a.role(), padding));
+                    }
+                    cases.add(new InputCase(index, regime, names(specs), tensors, role, padding));
                 }
-                cases.add(new InputCase(index, regime, names(specs), tensors));
             }
         }
         return cases;
+    }
+
+    /**
+     * The size of every free symbol in each variant. Without per-symbol sizes, one variant per size, all
+     * free symbols at it (no free symbol: one empty variant); with them, the product over the free symbols
+     * in order of appearance, the first varying slowest.
+     */
+    static List<Map<String, Long>> sizeVariants(Set<String> free, List<Long> sizes, Map<String, List<Long>> perSymbol)
+            throws BadInputException {
+        List<Map<String, Long>> out = new ArrayList<>();
+        if (free.isEmpty()) {
+            out.add(Map.of());
+            return out;
+        }
+        if (perSymbol.isEmpty()) {
+            for (long s : sizes) {
+                Map<String, Long> v = new LinkedHashMap<>();
+                free.forEach(f -> v.put(f, s));
+                out.add(v);
+            }
+            return out;
+        }
+        long count = 1;
+        List<String> parts = new ArrayList<>();
+        for (String f : free) {
+            List<Long> l = perSymbol.getOrDefault(f, sizes);
+            count *= l.size();
+            parts.add(f + " " + l);
+        }
+        if (count > MAX_SIZE_VARIANTS) {
+            throw new BadInputException("--symbolic-sizes: " + count + " size variants (" + String.join(" x ", parts)
+                    + ") exceed " + MAX_SIZE_VARIANTS + "; give fewer sizes per symbol (CheckRequest symbolSizes)");
+        }
+        out.add(new LinkedHashMap<>());
+        for (String f : free) {
+            List<Map<String, Long>> next = new ArrayList<>();
+            for (Map<String, Long> v : out) {
+                for (long s : perSymbol.getOrDefault(f, sizes)) {
+                    Map<String, Long> w = new LinkedHashMap<>(v);
+                    w.put(f, s);
+                    next.add(w);
+                }
+            }
+            out = next;
+        }
+        return out;
+    }
+
+    private static void requireSizes(String flag, List<Long> sizes) throws BadInputException {
+        if (sizes == null || sizes.isEmpty()) {
+            throw new BadInputException(flag + " needs at least one size");
+        }
+        for (long s : sizes) {
+            if (s < 1 || s > MAX_SYMBOLIC_SIZE) {
+                throw new BadInputException(flag + " must be in 1.." + MAX_SYMBOLIC_SIZE + ", got " + s);
+            }
+        }
+    }
+
+    /**
+     * One role per input at most: a manifest's or flag's over an inferred one; an inferred one is dropped
+     * where {@code --input} gives a range; NONE removes the role. Token ids and token-type ids need an
+     * integer input whose type holds their range; a given role and an {@code --input} range on one input
+     * are refused, as are two given roles.
+     */
+    static Map<String, RoleAssignment> resolveRoles(List<TensorSpec> specs, Map<String, InputOverride> overrides,
+            List<RoleAssignment> roles) throws BadInputException {
+        Map<String, TensorSpec> byName = new LinkedHashMap<>();
+        specs.forEach(s -> byName.put(s.name(), s));
+        Map<String, RoleAssignment> given = new LinkedHashMap<>();
+        Map<String, RoleAssignment> inferred = new LinkedHashMap<>();
+        for (RoleAssignment a : roles) {
+            TensorSpec spec = byName.get(a.input());
+            String flag = a.origin() == RoleAssignment.Origin.MANIFEST ? "manifest role" : "--role";
+            if (spec == null) {
+                throw new BadInputException(flag + " names unknown input '" + a.input() + "', expected one of "
+                        + byName.keySet());
+            }
+            if (a.origin() == RoleAssignment.Origin.INFERRED) {
+                inferred.putIfAbsent(a.input(), a);
+                continue;
+            }
+            if (given.put(a.input(), a) != null) {
+                throw new BadInputException(flag + " given twice for '" + a.input() + "'");
+            }
+            InputOverride o = overrides.get(a.input());
+            if (a.role().kind() != InputRole.Kind.NONE && o != null && o.low() != null) {
+                throw new BadInputException(flag + " " + a.input() + "=" + a.role().label() + " and the range of --input "
+                        + a.input() + " both set its values; give one");
+            }
+            if (InputRole.takesRange(a.role().kind())) {
+                DType t = spec.dtype();
+                long max = t == DType.INT64 ? Long.MAX_VALUE : t == DType.INT32 ? (long) Integer.MAX_VALUE + 1
+                        : t == DType.INT8 ? 128 : t == DType.UINT8 ? 256 : -1;
+                if (max < 0) {
+                    throw new BadInputException(flag + " " + a.input() + "=" + a.role().label() + ": " + a.role().kind().label()
+                            + " need an integer input, but '" + a.input() + "' is " + t);
+                }
+                if (a.role().high() > max) {
+                    throw new BadInputException(flag + " " + a.input() + "=" + a.role().label() + ": " + t
+                            + " cannot hold values up to " + (a.role().high() - 1));
+                }
+            }
+        }
+        Map<String, RoleAssignment> out = new LinkedHashMap<>();
+        for (TensorSpec spec : specs) {
+            RoleAssignment a = given.get(spec.name());
+            if (a == null) {
+                a = inferred.get(spec.name());
+                InputOverride o = overrides.get(spec.name());
+                if (a != null && o != null && o.low() != null) {
+                    a = null;
+                }
+            }
+            if (a != null && a.role().kind() != InputRole.Kind.NONE) {
+                out.put(spec.name(), a);
+            }
+        }
+        return out;
     }
 
     private static void requireGeneratable(String name, long[] shape) throws BadInputException {

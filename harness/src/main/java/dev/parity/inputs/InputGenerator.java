@@ -45,6 +45,109 @@ public final class InputGenerator {
         }
     }
 
+    /**
+     * Values of an input with a role, in a padding pattern (null: no padding, as {@link
+     * PaddingPattern#NO_PADDING}). Axis 0 is the batch row and the last axis the sequence position (a
+     * rank-1 input is one row). Token ids are uniform in the role's [low, high) and the pad id 0 at padded
+     * positions; a mask is 1 at real positions and 0 at padded ones; token-type ids are the role's low
+     * before a per-row split point and low + 1 (within the range) from it to the row's end, low at padded
+     * positions. Row lengths depend on (seed, case index, row, sequence length) only, so the ids, mask and
+     * token types of one case pad the same positions.
+     */
+    public static Tensor generate(long seed, int caseIndex, ConcreteInput in, InputRole role, PaddingPattern padding) {
+        long[] shape = in.shape();
+        int n = Math.toIntExact(Tensor.elementCount(shape));
+        long seqLen = shape.length == 0 ? 1 : shape[shape.length - 1];
+        long rows = shape.length < 2 ? 1 : shape[0];
+        long perRow = rows == 0 ? 0 : n / rows;
+        long[] lengths = new long[(int) rows];
+        for (int r = 0; r < rows; r++) {
+            lengths[r] = validLength(padding, seed, caseIndex, r, rows, seqLen);
+        }
+        SplittableRandom rng = new SplittableRandom(streamSeed(seed, caseIndex, in.name()));
+        long[] v = new long[n];
+        long[] split = new long[(int) rows];
+        if (role.kind() == InputRole.Kind.TOKEN_TYPE_IDS) {
+            for (int r = 0; r < rows; r++) {
+                split[r] = lengths[r] == 0 ? 0
+                        : 1 + new SplittableRandom(streamSeed(seed, caseIndex, "segment#" + r)).nextLong(lengths[r]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int row = perRow == 0 ? 0 : (int) (i / perRow);
+            long pos = seqLen == 0 ? 0 : i % seqLen;
+            boolean real = pos < lengths[row];
+            switch (role.kind()) {
+                case TOKEN_IDS:
+                    long id = rng.nextLong(role.low(), role.high());
+                    v[i] = real ? id : 0;
+                    break;
+                case ATTENTION_MASK:
+                    v[i] = real ? 1 : 0;
+                    break;
+                case TOKEN_TYPE_IDS:
+                    v[i] = real && pos >= split[row] ? Math.min(role.low() + 1, role.high() - 1) : role.low();
+                    break;
+                default:
+                    throw new IllegalArgumentException("no values for role " + role);
+            }
+        }
+        return ofValues(in.dtype(), shape, v);
+    }
+
+    /**
+     * How many leading positions of row {@code row} are real: all of them without padding and in row 0;
+     * none in the last row of {@link PaddingPattern#PADDED_ROW} (at one row, row 0 itself); else a length
+     * in [1, seqLen] drawn from (seed, case index, row).
+     */
+    static long validLength(PaddingPattern padding, long seed, int caseIndex, int row, long rows, long seqLen) {
+        if (padding == null || padding == PaddingPattern.NO_PADDING) {
+            return seqLen;
+        }
+        if (padding == PaddingPattern.PADDED_ROW && row == rows - 1) {
+            return 0;
+        }
+        if (row == 0 || seqLen <= 1) {
+            return seqLen;
+        }
+        return 1 + new SplittableRandom(streamSeed(seed, caseIndex, "padding#" + row)).nextLong(seqLen);
+    }
+
+    private static Tensor ofValues(DType dtype, long[] shape, long[] v) {
+        switch (dtype) {
+            case INT64:
+                return Tensor.ofLongs(shape, v);
+            case INT32: {
+                int[] a = new int[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    a[i] = Math.toIntExact(v[i]);
+                }
+                return Tensor.ofInts(shape, a);
+            }
+            case FLOAT32: {
+                float[] a = new float[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    a[i] = v[i];
+                }
+                return Tensor.ofFloats(shape, a);
+            }
+            case FLOAT64: {
+                double[] a = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    a[i] = v[i];
+                }
+                return Tensor.ofDoubles(shape, a);
+            }
+            default: {
+                byte[] a = new byte[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    a[i] = (byte) v[i];
+                }
+                return Tensor.ofBytes(dtype, shape, a);
+            }
+        }
+    }
+
     /** SplitMix64 finaliser over the arguments; String.hashCode is specified, so stable. */
     static long streamSeed(long seed, int caseIndex, String name) {
         long z = seed;
