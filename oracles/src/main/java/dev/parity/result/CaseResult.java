@@ -14,6 +14,8 @@ import java.util.List;
  * @param message for a failed case, which engine failed and why
  * @param torchMs wall time of the TorchScript inference, milliseconds (null if it did not run)
  * @param onnxMs wall time of the ONNX Runtime inference, milliseconds (null if it did not run)
+ * @param padding the padding pattern of the attention masks ({@code no-padding}, {@code trailing-padding},
+ *     {@code padded-row}); null when no input is a mask (and in results written before the field existed)
  */
 public record CaseResult(
         int index,
@@ -23,4 +25,17 @@ public record CaseResult(
         String message,
         List<OutputFinding> outputs,
         Double torchMs,
-        Double onnxMs) {}
+        Double onnxMs,
+        String padding) {
+
+    /** A case without a padding pattern. */
+    public CaseResult(int index, String regime, List<InputDescription> inputs, Verdict verdict, String message,
+            List<OutputFinding> outputs, Double torchMs, Double onnxMs) {
+        this(index, regime, inputs, verdict, message, outputs, torchMs, onnxMs, null);
+    }
+
+    /** The regime and, when there is one, the padding pattern, e.g. {@code discrete padded-row}. */
+    public String regimeText() {
+        return padding == null ? regime : regime + " " + padding;
+    }
+}

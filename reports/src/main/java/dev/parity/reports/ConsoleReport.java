@@ -30,20 +30,24 @@ public final class ConsoleReport {
                 .append(r.engines().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                         .collect(Collectors.joining(", ")))
                 .append("\n\n");
+        String roles = rolesLine(r);
+        if (roles != null) {
+            sb.append(roles).append("\n\n");
+        }
         if (!r.cases().isEmpty()) {
             TextTable t = new TextTable("case", "regime", "inputs", "output", "verdict", "max_abs", "p99_abs",
                     "max_rel", "cosine", "mismatch", "ratio", "top1", "torch_ms", "onnx_ms");
             for (CaseResult c : r.cases()) {
                 String inputs = c.inputs().stream().map(ConsoleReport::inputText).collect(Collectors.joining(" "));
                 if (c.verdict() == Verdict.FAILED) {
-                    t.row(Integer.toString(c.index()), c.regime(), inputs, "-", "failed", "", "", "", "", "", "", "",
+                    t.row(Integer.toString(c.index()), c.regimeText(), inputs, "-", "failed", "", "", "", "", "", "", "",
                             ms(c.torchMs()), ms(c.onnxMs()));
                     continue;
                 }
                 boolean first = true;
                 for (OutputFinding f : c.outputs()) {
                     ErrorStats s = f.stats();
-                    t.row(first ? Integer.toString(c.index()) : "", first ? c.regime() : "", first ? inputs : "",
+                    t.row(first ? Integer.toString(c.index()) : "", first ? c.regimeText() : "", first ? inputs : "",
                             f.name(), f.verdict().label(),
                             s == null ? "-" : num(s.maxAbs()), s == null ? "-" : num(s.p99Abs()),
                             s == null ? "-" : num(s.maxRel()), s == null ? "-" : String.format(Locale.ROOT, "%.6f", s.cosine()),
@@ -146,7 +150,7 @@ public final class ConsoleReport {
                 WorstOutput worst = WorstOutput.discrepant(r);
                 if (worst != null) {
                     StringBuilder w = new StringBuilder("worst: output ").append(worst.finding().name()).append(", case ")
-                            .append(worst.caseResult().index()).append(" (").append(worst.caseResult().regime()).append("): ")
+                            .append(worst.caseResult().index()).append(" (").append(worst.caseResult().regimeText()).append("): ")
                             .append(worst.finding().reason());
                     WorstElement e = worst.finding().worst();
                     if (e != null) {
@@ -158,6 +162,26 @@ public final class ConsoleReport {
                 return "verdict: DISCREPANT - " + String.join("; ", reasons);
             }
         }
+    }
+
+    /**
+     * The inputs' roles as the first case gives them, without its padding pattern (the table's regime
+     * column shows each case's): {@code roles: ids token-ids [0, 100) inferred: ...; mask attention-mask ...};
+     * null when no input has a role.
+     */
+    static String rolesLine(CheckResult r) {
+        if (r.cases().isEmpty()) {
+            return null;
+        }
+        CaseResult c = r.cases().get(0);
+        List<String> parts = new ArrayList<>();
+        for (InputDescription d : c.inputs()) {
+            if (d.role() != null) {
+                String role = c.padding() == null ? d.role() : d.role().replace(", " + c.padding(), "");
+                parts.add(d.name() + " " + role);
+            }
+        }
+        return parts.isEmpty() ? null : "roles: " + String.join("; ", parts);
     }
 
     private static String inputText(InputDescription d) {

@@ -329,10 +329,11 @@ public final class HtmlReport {
         }
         if (worstCase != null) {
             sb.append(worst.verdict() == Verdict.DISCREPANT ? "<p>Worst case: #"
-                    : "<p>No output is discrepant; largest difference in case #").append(worstCase.index()).append(", input regime <b>").append(esc(worstCase.regime()))
+                    : "<p>No output is discrepant; largest difference in case #").append(worstCase.index()).append(", input regime <b>").append(esc(worstCase.regimeText()))
                     .append("</b>, inputs ");
             worstCase.inputs().forEach(i -> sb.append("<code>").append(esc(i.name())).append(':').append(esc(i.dtype()))
-                    .append(':').append(Tensor.shapeText(i.shape())).append("</code> "));
+                    .append(':').append(Tensor.shapeText(i.shape())).append("</code> ")
+                    .append(i.role() == null ? "" : "(" + esc(i.role()) + ") "));
             sb.append("(verdicts in ").append(esc(c.mode())).append(" mode).</p>\n");
             outputsTable(sb, worstCase.outputs());
             if (worst.errorHistogram() != null || (worst.sample() != null && !worst.sample().isEmpty())) {

@@ -63,7 +63,7 @@ public record WorstOutput(CaseResult caseResult, OutputFinding finding) {
      */
     public String describe() {
         StringBuilder sb = new StringBuilder("output ").append(finding.name()).append(", case ").append(caseResult.index())
-                .append(" (").append(caseResult.regime()).append("): ");
+                .append(" (").append(caseResult.regimeText()).append("): ");
         WorstElement e = finding.worst();
         if (e == null) {
             return sb.append(finding.reason() != null ? finding.reason() : "no element to compare").toString();
