@@ -5,12 +5,17 @@ import dev.parity.engine.Placement;
 import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.CasePlanner;
 import dev.parity.inputs.InputOverride;
+import dev.parity.inputs.InputRole;
+import dev.parity.inputs.RoleAssignment;
 import dev.parity.oracles.AccuracyOracle;
 import dev.parity.oracles.AttributionConfig;
 import dev.parity.oracles.OutputJudge;
 import dev.parity.oracles.ToleranceConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,7 +31,8 @@ import java.util.Objects;
  * @param seed seed of the generated inputs
  * @param inputOverrides {@code --input} shapes and ranges
  * @param inputsFile user data ({@code .npz} or a folder of {@code .npy}), replacing generation
- * @param symbolicSizes sizes tried for free symbolic dimensions
+ * @param symbolicSizes sizes tried for free symbolic dimensions; empty: not given ({@link
+ *     CasePlanner#DEFAULT_SYMBOLIC_SIZES}, and a text model's sequence symbol {@link CasePlanner#DEFAULT_SEQUENCE_SIZES})
  * @param tolerances closeness rules
  * @param torchOptions libtorch settings
  * @param onnxThreads ONNX Runtime intra-op threads (0: its default)
@@ -52,6 +58,12 @@ import java.util.Objects;
  *     {@code torch} is given
  * @param reference64Outputs the outputs of a float64 copy of the reference on the same inputs (attribution
  *     mode with saved outputs), or null
+ * @param symbolSizes sizes of single symbolic dims by name ({@code --symbolic-sizes seq=1,8,16}): the size
+ *     variants become the product over the free symbols, see {@link CasePlanner#plan}
+ * @param roles input roles given by a manifest or {@code --role} (they win over inferred ones)
+ * @param inferRoles whether roles are inferred from the ONNX graph and names ({@link dev.parity.inputs.RoleInference})
+ * @param lastPosition outputs of shape [B, S, V] whose last sequence position is also judged as class logits
+ *     ({@code --last-position}), as a derived output {@code NAME[:, -1]}
  */
 public record CheckRequest(
         Path torch,
@@ -76,7 +88,11 @@ public record CheckRequest(
         Path localize,
         boolean optimizationProbe,
         Path referenceOutputs,
-        Path reference64Outputs) {
+        Path reference64Outputs,
+        Map<String, List<Long>> symbolSizes,
+        List<RoleAssignment> roles,
+        boolean inferRoles,
+        List<String> lastPosition) {
 
     public static final long DEFAULT_SEED = 0;
     /** Most intra-op threads either engine is given. */
@@ -103,6 +119,9 @@ public record CheckRequest(
         }
         inputOverrides = List.copyOf(inputOverrides);
         symbolicSizes = List.copyOf(symbolicSizes);
+        symbolSizes = copySizes(symbolSizes);
+        roles = List.copyOf(roles);
+        lastPosition = List.copyOf(lastPosition);
         Objects.requireNonNull(tolerances, "tolerances");
         Objects.requireNonNull(torchOptions, "torchOptions");
         Objects.requireNonNull(onnxOptimization, "onnxOptimization");
@@ -118,6 +137,17 @@ public record CheckRequest(
                         + ", got " + s);
             }
         }
+        for (var e : symbolSizes.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                throw new IllegalArgumentException("--symbolic-sizes " + e.getKey() + "= needs at least one size");
+            }
+            for (long s : e.getValue()) {
+                if (s < 1 || s > CasePlanner.MAX_SYMBOLIC_SIZE) {
+                    throw new IllegalArgumentException("--symbolic-sizes " + e.getKey() + "= sizes must be in 1.."
+                            + CasePlanner.MAX_SYMBOLIC_SIZE + ", got " + s);
+                }
+            }
+        }
         for (int threads : new int[] {onnxThreads, torchOptions.intraOpThreads()}) {
             if (threads < 0 || threads > MAX_THREADS) {
                 throw new IllegalArgumentException("--threads must be in 0.." + MAX_THREADS + ", got " + threads);
@@ -126,6 +156,13 @@ public record CheckRequest(
         if (latencyRuns < 0 || latencyRuns > MAX_LATENCY_RUNS) {
             throw new IllegalArgumentException("latency runs must be in 0.." + MAX_LATENCY_RUNS + ", got " + latencyRuns);
         }
+    }
+
+    /** An unmodifiable copy that keeps the symbols' order. */
+    private static Map<String, List<Long>> copySizes(Map<String, List<Long>> sizes) {
+        Map<String, List<Long>> out = new LinkedHashMap<>();
+        sizes.forEach((k, v) -> out.put(Objects.requireNonNull(k, "symbol"), List.copyOf(v)));
+        return Collections.unmodifiableMap(out);
     }
 
     private static void requireOneReference(Path torch, Path referenceOutputs, Path inputsFile, Path reference64,
@@ -182,7 +219,11 @@ public record CheckRequest(
         private long seed = DEFAULT_SEED;
         private final List<InputOverride> overrides = new ArrayList<>();
         private Path inputsFile;
-        private List<Long> symbolicSizes = CasePlanner.DEFAULT_SYMBOLIC_SIZES;
+        private List<Long> symbolicSizes = List.of();
+        private final Map<String, List<Long>> symbolSizes = new LinkedHashMap<>();
+        private final List<RoleAssignment> roles = new ArrayList<>();
+        private boolean inferRoles = true;
+        private final List<String> lastPosition = new ArrayList<>();
         private ToleranceConfig tolerances = ToleranceConfig.defaults();
         private TorchScriptEngine.Options torchOptions = TorchScriptEngine.Options.defaults();
         private int onnxThreads;
@@ -223,6 +264,30 @@ public record CheckRequest(
 
         public Builder optSymbolicSizes(List<Long> sizes) {
             this.symbolicSizes = sizes;
+            return this;
+        }
+
+        /** Sizes of one symbolic dim by name; the other free symbols keep {@link #optSymbolicSizes}'s list. */
+        public Builder optSymbolSizes(String symbol, List<Long> sizes) {
+            symbolSizes.put(symbol, sizes);
+            return this;
+        }
+
+        /** The role of one input, from a {@code --role} flag or a manifest; wins over an inferred role. */
+        public Builder optRole(String input, InputRole role, RoleAssignment.Origin origin) {
+            roles.add(new RoleAssignment(input, role, origin, null));
+            return this;
+        }
+
+        /** Whether roles are inferred from the ONNX graph and names (default on; corpus runs turn it off). */
+        public Builder optInferRoles(boolean on) {
+            this.inferRoles = on;
+            return this;
+        }
+
+        /** An output of shape [B, S, V] whose last position is also judged as class logits. */
+        public Builder optLastPosition(String output) {
+            lastPosition.add(output);
             return this;
         }
 
@@ -314,7 +379,7 @@ public record CheckRequest(
                     torchOptions, onnxThreads, onnxOptimization, reference64, dataset, logits, attribution,
                     noiseFactor, alpha, saveInputsDir, latencyRuns,
                     placement != null ? placement : new Placement("cpu", 0, onnxOptimization), localize,
-                    optimizationProbe, referenceOutputs, reference64Outputs);
+                    optimizationProbe, referenceOutputs, reference64Outputs, symbolSizes, roles, inferRoles, lastPosition);
         }
     }
 }

@@ -11,6 +11,8 @@ import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.CasePlanner;
 import dev.parity.inputs.InputCase;
 import dev.parity.inputs.Perturbation;
+import dev.parity.inputs.RoleAssignment;
+import dev.parity.inputs.RoleInference;
 import dev.parity.oracles.AccuracyFinding;
 import dev.parity.oracles.AttributionConfig;
 import dev.parity.oracles.AccuracyOracle;
@@ -105,7 +107,8 @@ public final class ParityCheck {
             requireKnownOutputs(req, onnx.outputs());
             List<InputCase> cases = req.inputsFile() != null
                     ? List.of(CasePlanner.fromFile(onnx.inputs(), req.inputsFile()))
-                    : CasePlanner.plan(onnx.inputs(), req.inputOverrides(), req.symbolicSizes(), req.seed());
+                    : CasePlanner.plan(onnx.inputs(), req.inputOverrides(), roles(req, onnx.inputs()),
+                            req.symbolicSizes(), req.symbolSizes(), req.seed());
             LabelledData data = req.dataset() != null ? LabelledData.load(req.dataset(), onnx.inputs()) : null;
             try (TorchScriptEngine torch = TorchScriptEngine.load(req.torch(), req.torchOptions());
                  TorchScriptEngine twin = req.reference64() != null
@@ -124,6 +127,7 @@ public final class ParityCheck {
                 }
                 List<CaseRun> runs = inferred.runs();
                 List<CaseResult> judged = judge(runs, onnx.outputs(), req);
+                warnings.addAll(lastPositionNotes(req, judged));
                 if (twin != null && twinJudgedNothing(judged)) {
                     warnings.add("the float64 twin judged no output: wherever the reference's output is floating, the "
                             + "twin's is not float64 of the same shape, so those outputs were judged by tolerance "
@@ -163,6 +167,35 @@ public final class ParityCheck {
                 ? result.withOptimizationProbe(OptimizationRerun.run(req, kept, result.cases())) : result;
     }
 
+    /** The roles a request gives, then those inferred from the ONNX graph (unless turned off); the planner picks. */
+    static List<RoleAssignment> roles(CheckRequest req, List<TensorSpec> inputs) throws BadInputException {
+        List<RoleAssignment> out = new ArrayList<>(req.roles());
+        if (req.inferRoles()) {
+            out.addAll(RoleInference.infer(dev.parity.safety.OnnxModelCheck.read(req.onnx()), inputs));
+        }
+        return out;
+    }
+
+    /**
+     * A note for each {@code --last-position} output that was compared but never sliced: its shape is not
+     * [batch, sequence, classes] (rank below 3) or differs between the engines.
+     */
+    static List<String> lastPositionNotes(CheckRequest req, List<CaseResult> judged) {
+        List<String> notes = new ArrayList<>();
+        for (String name : req.lastPosition()) {
+            List<OutputFinding> all = judged.stream().flatMap(c -> c.outputs().stream()).collect(Collectors.toList());
+            boolean sliced = all.stream().anyMatch(f -> f.name().equals(LastPosition.name(name)));
+            OutputFinding seen = all.stream().filter(f -> f.name().equals(name) && f.shapeTorch() != null).findFirst()
+                    .orElse(null);
+            if (!sliced && seen != null) {
+                notes.add("--last-position " + name + ": the output has shape torch " + Tensor.shapeText(seen.shapeTorch())
+                        + ", onnx " + Tensor.shapeText(seen.shapeOnnx()) + ", not [batch, sequence, classes] on both; its "
+                        + "last position is not judged");
+            }
+        }
+        return notes;
+    }
+
     /** Whether floating outputs were judged by value (NaN/Inf placement agreeing), but none by attribution. */
     private static boolean twinJudgedNothing(List<CaseResult> judged) {
         List<OutputFinding> all = judged.stream().flatMap(c -> c.outputs().stream()).collect(Collectors.toList());
@@ -184,6 +217,11 @@ public final class ParityCheck {
         for (String n : req.logits()) {
             if (!names.contains(n)) {
                 throw new BadInputException("--logits names unknown output '" + n + "', expected one of " + names);
+            }
+        }
+        for (String n : req.lastPosition()) {
+            if (!names.contains(n)) {
+                throw new BadInputException("--last-position names unknown output '" + n + "', expected one of " + names);
             }
         }
     }
@@ -329,17 +367,19 @@ public final class ParityCheck {
             List<InputDescription> inputs = new ArrayList<>();
             for (int i = 0; i < r.input().tensors().size(); i++) {
                 Tensor t = r.input().tensors().get(i);
-                inputs.add(new InputDescription(r.input().names().get(i), t.dtype().label(), t.shape()));
+                String name = r.input().names().get(i);
+                inputs.add(new InputDescription(name, t.dtype().label(), t.shape(), r.input().roleText(name)));
             }
+            String padding = r.input().padding() == null ? null : r.input().padding().label();
             if (r.failure() != null) {
                 out.add(new CaseResult(r.input().index(), r.input().regime().label(), inputs, Verdict.FAILED,
-                        r.failure(), List.of(), r.torchMs(), r.onnxMs()));
+                        r.failure(), List.of(), r.torchMs(), r.onnxMs(), padding));
                 continue;
             }
             List<OutputFinding> findings = compareOutputs(r, onnxOutputs, req);
             Verdict v = findings.stream().map(OutputFinding::verdict).reduce(Verdict.FAITHFUL, Verdict::worse);
             out.add(new CaseResult(r.input().index(), r.input().regime().label(), inputs, v, r.note(), findings,
-                    r.torchMs(), r.onnxMs()));
+                    r.torchMs(), r.onnxMs(), padding));
         }
         return out;
     }
@@ -390,6 +430,16 @@ public final class ParityCheck {
                 f = f.withClassification(ClassificationOracle.compare(t, o, TOP_K));
             }
             findings.add(f);
+            if (req.lastPosition().contains(name) && LastPosition.applies(t, o)) {
+                OutputFinding last = OutputJudge.judge(LastPosition.name(name), LastPosition.slice(t),
+                        LastPosition.slice(o), LastPosition.sliceOrNull(ref64, t), LastPosition.sliceOrNull(moved, t),
+                        req.tolerances().forOutput(name, t.dtype()), req.attribution(), req.noiseFactor());
+                if (last.stats() != null && t.dtype().isFloating() && o.dtype().isFloating()) {
+                    last = last.withClassification(ClassificationOracle.compare(LastPosition.slice(t),
+                            LastPosition.slice(o), TOP_K));
+                }
+                findings.add(last);
+            }
         }
         return findings;
     }
