@@ -7,6 +7,8 @@ import dev.parity.check.ParityCheck;
 import dev.parity.engine.OnnxRuntimeEngine;
 import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.InputOverride;
+import dev.parity.inputs.InputRole;
+import dev.parity.inputs.RoleAssignment;
 import dev.parity.oracles.AttributionConfig;
 import dev.parity.oracles.Tolerance;
 import dev.parity.oracles.ToleranceConfig;
@@ -87,8 +89,25 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--inputs", paramLabel = "FILE.npz|DIR", description = "Real inputs: an .npz or a folder of NAME.npy, instead of generated ones.")
     Path inputsFile;
 
-    @Option(names = "--symbolic-sizes", split = ",", paramLabel = "N", description = "Sizes tried for every free symbolic dimension, each 1..65536 (default: 1,3).")
-    List<Long> symbolicSizes = new ArrayList<>();
+    @Option(names = "--symbolic-sizes", paramLabel = "[SYM=]N,...",
+            description = "Sizes tried for every free symbolic dimension (N,...), or for one by name (SYM=N,...: the "
+                    + "variants become the product over the free symbols, at most 64), each 1..65536 (default: 1,3; "
+                    + "a text model's sequence symbol 1,8,32). Repeatable.")
+    List<String> symbolicSizes = new ArrayList<>();
+
+    @Option(names = "--role", paramLabel = "NAME=ROLE",
+            description = "Role of an input: token-ids:V (ids in [0, V)), attention-mask (0/1 in padding patterns), "
+                    + "token-type-ids:N or none; wins over the inferred role. Repeatable.")
+    List<String> roles = new ArrayList<>();
+
+    @Option(names = "--no-infer-roles",
+            description = "Do not infer input roles (token ids, attention masks, token types) from the ONNX graph and names.")
+    boolean noInferRoles;
+
+    @Option(names = "--last-position", paramLabel = "OUT",
+            description = "Also judge the last sequence position of this [batch, seq, classes] output as class logits "
+                    + "(top-1/top-5 agreement), as output OUT[:, -1]. Repeatable.")
+    List<String> lastPosition = new ArrayList<>();
 
     @Option(names = "--atol", description = "Absolute tolerance for every floating output (default per dtype; float32 1e-5).")
     Double atol;
@@ -204,6 +223,39 @@ public final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code --symbolic-sizes 1,3} (at most once) and {@code --symbolic-sizes SYM=1,8,16} (once per symbol). */
+    private void parseSymbolicSizes(CheckRequest.Builder b) {
+        boolean plain = false;
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (String text : symbolicSizes) {
+            int eq = text.indexOf('=');
+            String symbol = eq < 0 ? null : text.substring(0, eq).trim();
+            List<Long> sizes = new ArrayList<>();
+            try {
+                for (String n : text.substring(eq + 1).split(",", -1)) {
+                    sizes.add(Long.parseLong(n.trim()));
+                }
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "malformed --symbolic-sizes '" + text
+                        + "' (expected sizes such as 1,3 or a symbol's sizes such as seq=1,8,16)");
+            }
+            if (symbol == null) {
+                if (plain) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--symbolic-sizes N,... given twice; "
+                            + "name a symbol (SYM=N,...) for sizes of one symbolic dim");
+                }
+                plain = true;
+                b.optSymbolicSizes(sizes);
+            } else {
+                if (symbol.isEmpty() || !named.add(symbol)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--symbolic-sizes '" + text + "': "
+                            + (symbol.isEmpty() ? "no symbol name" : "symbol '" + symbol + "' given twice"));
+                }
+                b.optSymbolSizes(symbol, sizes);
+            }
+        }
+    }
+
     /** Validates every flag before any model is loaded. */
     CheckRequest toRequest() {
         if (referenceOutputs != null) {
@@ -261,9 +313,26 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!symbolicSizes.isEmpty()) {
-            b.optSymbolicSizes(symbolicSizes);
+        parseSymbolicSizes(b);
+        for (String text : roles) {
+            int eq = text.indexOf('=');
+            if (eq <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "malformed --role '" + text
+                        + "' (expected NAME=ROLE, e.g. input_ids=token-ids:30522, attention_mask=attention-mask, "
+                        + "token_type_ids=token-type-ids:2, x=none)");
+            }
+            try {
+                b.optRole(text.substring(0, eq).trim(), InputRole.parse(text.substring(eq + 1)), RoleAssignment.Origin.FLAG);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--role " + text + ": " + e.getMessage());
+            }
         }
+        if (referenceOutputs != null && !roles.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--role and --reference-outputs exclude each "
+                    + "other: saved outputs are compared on their saved inputs only");
+        }
+        b.optInferRoles(!noInferRoles);
+        lastPosition.forEach(b::optLastPosition);
         OnnxRuntimeEngine.Optimization opt;
         try {
             opt = OnnxRuntimeEngine.Optimization.valueOf(onnxOpt.trim().toUpperCase(java.util.Locale.ROOT));

@@ -14,6 +14,7 @@ import dev.parity.engine.Devices;
 import dev.parity.engine.Placement;
 import dev.parity.engine.TorchScriptEngine;
 import dev.parity.inputs.InputOverride;
+import dev.parity.inputs.RoleAssignment;
 import dev.parity.oracles.Attribution;
 import dev.parity.oracles.OutputFinding;
 import dev.parity.result.CaseResult;
@@ -522,11 +523,7 @@ public final class CorpusRun {
         if (req.localize() && e.probe() != null && c.reference().equals("traced")) {
             b.optLocalize(req.corpus().resolve(e.probe().torch()));
         }
-        for (Manifest.InputEntry in : e.inputs()) {
-            if (in.low() != null && in.high() != null) {
-                b.optInput(InputOverride.range(in.name(), DType.parse(in.dtype()), in.low(), in.high()));
-            }
-        }
+        manifestInputs(b, e);
         try {
             CheckResult r = ParityCheck.run(b.build());
             Outcome o = Outcome.of(r);
@@ -540,6 +537,32 @@ public final class CorpusRun {
         } catch (BadInputException ex) {
             return record(where, p, generation, Outcome.LOAD_FAILURE, "failed", null, ex.getMessage(), null, expected, null, t0,
                     export);
+        }
+    }
+
+    /**
+     * The manifest's input ranges, roles, size sweep and last-position outputs. Only the manifest's roles:
+     * inferring them would change the cases, and so the pinned outcomes, of the corpus's models.
+     */
+    static void manifestInputs(CheckRequest.Builder b, Manifest.ModelEntry e) {
+        b.optInferRoles(false);
+        for (Manifest.InputEntry in : e.inputs()) {
+            if (in.role() != null) {
+                try {
+                    b.optRole(in.name(), ManifestLoader.role(in, "model '" + e.name() + "': "),
+                            RoleAssignment.Origin.MANIFEST);
+                } catch (BadInputException x) {
+                    throw new IllegalStateException("ManifestLoader validates roles: " + x.getMessage(), x);
+                }
+            } else if (in.low() != null && in.high() != null) {
+                b.optInput(InputOverride.range(in.name(), DType.parse(in.dtype()), in.low(), in.high()));
+            }
+        }
+        if (e.sweep() != null) {
+            e.sweep().forEach(b::optSymbolSizes);
+        }
+        if (e.lastPosition() != null) {
+            e.lastPosition().forEach(b::optLastPosition);
         }
     }
 

@@ -20,10 +20,20 @@ public record Manifest(int format, String referenceGeneration, Map<String, Datas
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record DatasetEntry(String path, String sha256, String source) {}
 
-    /** One input as the builder declares it; {@code symbolic} maps axis numbers to dim names. */
+    /**
+     * One input as the builder declares it; {@code symbolic} maps axis numbers to dim names. {@code role}
+     * ({@code token-ids}, {@code attention-mask}, {@code token-type-ids}; null for none) makes the check
+     * generate it as such; token ids and token-type ids take their range from {@code low}/{@code high}.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record InputEntry(String name, String dtype, List<Long> shape, Map<String, String> symbolic, Double low,
-            Double high) {}
+            Double high, String role) {
+
+        public InputEntry(String name, String dtype, List<Long> shape, Map<String, String> symbolic, Double low,
+                Double high) {
+            this(name, dtype, shape, symbolic, low, high, null);
+        }
+    }
 
     /** The reference's probe for localization, paths relative to the corpus. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -52,13 +62,23 @@ public record Manifest(int format, String referenceGeneration, Map<String, Datas
     /**
      * One model. {@code references} maps {@code traced}, {@code traced64}, {@code scripted},
      * {@code scripted64} to paths relative to the corpus; {@code sha256} pins those files;
-     * {@code expect} records known verdicts per configuration.
+     * {@code expect} records known verdicts per configuration. {@code sweep} maps symbolic dim names to
+     * the sizes they are checked at (the cases are their product); {@code lastPosition} names outputs of
+     * shape [B, S, V] whose last position is also judged as class logits. Both may be null.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ModelEntry(String name, String family, String task, String notes, String builder, long seed,
             String mode, List<InputEntry> inputs, List<String> outputs, Map<String, String> references,
             List<ConfigEntry> configs, Map<String, String> expect, String dataset, List<String> problems,
-            Map<String, String> sha256, ProbeEntry probe) {
+            Map<String, String> sha256, ProbeEntry probe, Map<String, List<Long>> sweep, List<String> lastPosition) {
+
+        public ModelEntry(String name, String family, String task, String notes, String builder, long seed,
+                String mode, List<InputEntry> inputs, List<String> outputs, Map<String, String> references,
+                List<ConfigEntry> configs, Map<String, String> expect, String dataset, List<String> problems,
+                Map<String, String> sha256, ProbeEntry probe) {
+            this(name, family, task, notes, builder, seed, mode, inputs, outputs, references, configs, expect, dataset,
+                    problems, sha256, probe, null, null);
+        }
 
         /** The configuration with this name, whichever generations export it; null if none. */
         public ConfigEntry config(String name) {

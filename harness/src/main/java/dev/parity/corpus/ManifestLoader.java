@@ -6,6 +6,8 @@ import dev.parity.result.RunRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parity.errors.BadInputException;
+import dev.parity.inputs.CasePlanner;
+import dev.parity.inputs.InputRole;
 import dev.parity.result.ResultJson;
 import dev.parity.tensor.DType;
 import java.io.IOException;
@@ -73,6 +75,18 @@ public final class ManifestLoader {
                 } catch (IllegalArgumentException ex) {
                     throw new BadInputException(where + "input '" + in.name() + "': " + ex.getMessage(), ex);
                 }
+                if (in.role() != null) {
+                    role(in, where);
+                }
+            }
+            validateSweep(e, where);
+            if (e.lastPosition() != null) {
+                for (String o : e.lastPosition()) {
+                    if (o == null || e.outputs() == null || !e.outputs().contains(o)) {
+                        throw new BadInputException(where + "last_position names '" + o + "', which is not one of its "
+                                + "outputs " + e.outputs());
+                    }
+                }
             }
             if (e.configs() == null || e.configs().isEmpty()) {
                 throw new BadInputException(where + "no converter configurations");
@@ -106,6 +120,54 @@ public final class ManifestLoader {
             }
             if (e.dataset() != null) {
                 checkInside(corpus, e.dataset(), where + "dataset");
+            }
+        }
+    }
+
+    /**
+     * The role of a manifest input: {@code token-ids} and {@code token-type-ids} over its [low, high)
+     * (whole numbers, 0 <= low < high), {@code attention-mask}.
+     *
+     * @throws BadInputException naming the model, the input and the accepted roles
+     */
+    public static InputRole role(Manifest.InputEntry in, String where) throws BadInputException {
+        InputRole.Kind k = InputRole.Kind.byLabel(in.role());
+        if (k == null || k == InputRole.Kind.NONE) {
+            throw new BadInputException(where + "input '" + in.name() + "' has role '" + in.role() + "', expected one of "
+                    + "token-ids, attention-mask, token-type-ids");
+        }
+        if (k == InputRole.Kind.ATTENTION_MASK) {
+            return InputRole.attentionMask();
+        }
+        Double lo = in.low();
+        Double hi = in.high();
+        if (lo == null || hi == null || lo != Math.floor(lo) || hi != Math.floor(hi) || !(lo >= 0 && hi > lo)) {
+            throw new BadInputException(where + "input '" + in.name() + "' has role " + k.label() + ", which takes its "
+                    + "range from low and high: whole numbers with 0 <= low < high, got low " + lo + ", high " + hi);
+        }
+        return new InputRole(k, lo.longValue(), hi.longValue());
+    }
+
+    /** A sweep names symbolic dims of the model's inputs, each with sizes in 1..65536. */
+    static void validateSweep(Manifest.ModelEntry e, String where) throws BadInputException {
+        if (e.sweep() == null) {
+            return;
+        }
+        Set<String> symbols = new java.util.LinkedHashSet<>();
+        for (Manifest.InputEntry in : e.inputs()) {
+            if (in.symbolic() != null) {
+                symbols.addAll(in.symbolic().values());
+            }
+        }
+        for (var s : e.sweep().entrySet()) {
+            if (!symbols.contains(s.getKey())) {
+                throw new BadInputException(where + "sweep names '" + s.getKey() + "', which is no symbolic dim of its "
+                        + "inputs (symbols: " + symbols + ")");
+            }
+            if (s.getValue() == null || s.getValue().isEmpty() || s.getValue().stream()
+                    .anyMatch(n -> n == null || n < 1 || n > CasePlanner.MAX_SYMBOLIC_SIZE)) {
+                throw new BadInputException(where + "sweep '" + s.getKey() + "' has sizes " + s.getValue()
+                        + ": a non-empty list, each in 1.." + CasePlanner.MAX_SYMBOLIC_SIZE);
             }
         }
     }
