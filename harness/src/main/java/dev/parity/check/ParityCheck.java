@@ -188,9 +188,11 @@ public final class ParityCheck {
             OutputFinding seen = all.stream().filter(f -> f.name().equals(name) && f.shapeTorch() != null).findFirst()
                     .orElse(null);
             if (!sliced && seen != null) {
-                notes.add("--last-position " + name + ": the output has shape torch " + Tensor.shapeText(seen.shapeTorch())
-                        + ", onnx " + Tensor.shapeText(seen.shapeOnnx()) + ", not [batch, sequence, classes] on both; its "
-                        + "last position is not judged");
+                String shape = java.util.Arrays.equals(seen.shapeTorch(), seen.shapeOnnx())
+                        ? Tensor.shapeText(seen.shapeTorch()) : "torch " + Tensor.shapeText(seen.shapeTorch()) + ", onnx "
+                        + (seen.shapeOnnx() == null ? "none" : Tensor.shapeText(seen.shapeOnnx()));
+                notes.add("--last-position " + name + ": output " + name + " has shape " + shape + ", not [batch, "
+                        + "sequence, classes] in both engines; its last position is not judged");
             }
         }
         return notes;

@@ -27,7 +27,8 @@ class ParityCheckTest {
     void faithfulExportsAreFaithfulInEveryCase(String model) throws Exception {
         CheckResult r = check(model);
         assertEquals(Verdict.FAITHFUL, r.verdict(), () -> dev.parity.reports.ConsoleReport.render(r));
-        assertTrue(r.cases().size() >= 4);
+        // token_classifier's ids and mask are inferred as a text model's: one case per padding pattern (ZeroConfigTextCheckTest)
+        assertTrue(r.cases().size() >= (model.equals("token_classifier") ? 3 : 4));
         r.cases().forEach(c -> assertEquals(Verdict.FAITHFUL, c.verdict()));
     }
 
