@@ -55,6 +55,35 @@ class ResultJsonTest {
     }
 
     @Test
+    void rolesAndPaddingRoundTripAndResultsWithoutThemReadAsNull() throws Exception {
+        CaseResult c = new CaseResult(0, "discrete", List.of(new InputDescription("ids", "int64", new long[] {1, 8},
+                "token-ids [0, 1000) inferred: Gather on initializer 'wte.weight' [1000, 32]"),
+                new InputDescription("attention_mask", "int64", new long[] {1, 8}, "attention-mask, padded-row --role")),
+                Verdict.FAITHFUL, null, List.of(), 1.0, 1.0, "padded-row");
+        CheckResult r = new CheckResult(Verdict.FAITHFUL, "tolerance", new ModelFile("a.pt", "aa"),
+                new ModelFile("b.onnx", "bb"), Map.of(), 0, null, List.of(c));
+        JsonNode n = ResultJson.mapper().readTree(ResultJson.write(r));
+        assertEquals("padded-row", n.at("/cases/0/padding").asText());
+        assertEquals("attention-mask, padded-row --role", n.at("/cases/0/inputs/1/role").asText());
+        CaseResult back = ResultJson.readCheck(ResultJson.write(r)).cases().get(0);
+        assertEquals("padded-row", back.padding());
+        assertEquals("discrete padded-row", back.regimeText());
+        assertEquals(c.inputs().get(0).role(), back.inputs().get(0).role());
+
+        // a result written before roles existed: no "padding", no "role"
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                ResultJson.mapper().readTree(ResultJson.write(sample()));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.at("/cases/0")).remove("padding");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.at("/cases/0/inputs/0")).remove("role");
+        String old = tree.toString();
+        assertTrue(!old.contains("\"role\"") && !old.contains("\"padding\""), old);
+        CaseResult legacy = ResultJson.readCheck(old).cases().get(0);
+        assertEquals(null, legacy.padding());
+        assertEquals(null, legacy.inputs().get(0).role());
+        assertEquals("normal", legacy.regimeText());
+    }
+
+    @Test
     void addedFieldsRoundTripAndOlderResultsReadWithoutThem() throws Exception {
         CheckResult s = sample();
         OutputFinding ruled = s.cases().get(0).outputs().get(0).withRule(dev.parity.oracles.ComparisonRule.NOISE_AWARE_TOLERANCE);
