@@ -223,9 +223,9 @@ public final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code --symbolic-sizes 1,3} (at most once) and {@code --symbolic-sizes SYM=1,8,16} (once per symbol). */
+    /** {@code --symbolic-sizes 1,3} (repeated: the lists join) and {@code --symbolic-sizes SYM=1,8,16} (once per symbol). */
     private void parseSymbolicSizes(CheckRequest.Builder b) {
-        boolean plain = false;
+        List<Long> plain = new ArrayList<>();
         java.util.Set<String> named = new java.util.HashSet<>();
         for (String text : symbolicSizes) {
             int eq = text.indexOf('=');
@@ -240,12 +240,7 @@ public final class CheckCommand implements Callable<Integer> {
                         + "' (expected sizes such as 1,3 or a symbol's sizes such as seq=1,8,16)");
             }
             if (symbol == null) {
-                if (plain) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--symbolic-sizes N,... given twice; "
-                            + "name a symbol (SYM=N,...) for sizes of one symbolic dim");
-                }
-                plain = true;
-                b.optSymbolicSizes(sizes);
+                plain.addAll(sizes);
             } else {
                 if (symbol.isEmpty() || !named.add(symbol)) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--symbolic-sizes '" + text + "': "
@@ -253,6 +248,9 @@ public final class CheckCommand implements Callable<Integer> {
                 }
                 b.optSymbolSizes(symbol, sizes);
             }
+        }
+        if (!plain.isEmpty()) {
+            b.optSymbolicSizes(plain);
         }
     }
 

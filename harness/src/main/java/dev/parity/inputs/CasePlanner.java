@@ -217,6 +217,12 @@ public final class CasePlanner {
         }
     }
 
+    /** One past the largest value an integer type holds; -1 for a type that is not an integer. */
+    private static long integerLimit(DType t) {
+        return t == DType.INT64 ? Long.MAX_VALUE : t == DType.INT32 ? (long) Integer.MAX_VALUE + 1
+                : t == DType.INT8 ? 128 : t == DType.UINT8 ? 256 : -1;
+    }
+
     /**
      * One role per input at most: a manifest's or flag's over an inferred one; an inferred one is dropped
      * where {@code --input} gives a range; NONE removes the role. Token ids and token-type ids need an
@@ -237,6 +243,15 @@ public final class CasePlanner {
                         + byName.keySet());
             }
             if (a.origin() == RoleAssignment.Origin.INFERRED) {
+                long max = integerLimit(spec.dtype());
+                if (InputRole.takesRange(a.role().kind()) && max < 0) {
+                    continue;
+                }
+                if (InputRole.takesRange(a.role().kind()) && a.role().high() > max) {
+                    // a vocabulary larger than the input's type can hold: ids stay within what the type holds
+                    a = new RoleAssignment(a.input(), new InputRole(a.role().kind(), a.role().low(), max), a.origin(),
+                            a.evidence() + "; capped at " + spec.dtype().label() + "'s " + max);
+                }
                 inferred.putIfAbsent(a.input(), a);
                 continue;
             }
@@ -250,8 +265,7 @@ public final class CasePlanner {
             }
             if (InputRole.takesRange(a.role().kind())) {
                 DType t = spec.dtype();
-                long max = t == DType.INT64 ? Long.MAX_VALUE : t == DType.INT32 ? (long) Integer.MAX_VALUE + 1
-                        : t == DType.INT8 ? 128 : t == DType.UINT8 ? 256 : -1;
+                long max = integerLimit(t);
                 if (max < 0) {
                     throw new BadInputException(flag + " " + a.input() + "=" + a.role().label() + ": " + a.role().kind().label()
                             + " need an integer input, but '" + a.input() + "' is " + t);

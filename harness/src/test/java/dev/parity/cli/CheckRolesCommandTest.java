@@ -63,7 +63,8 @@ class CheckRolesCommandTest {
                 "--role names unknown input 'nope', expected one of [ids, mask]");
         assertBadInput(check(ENCODER_REF, ENCODER, "--symbolic-sizes", "seq=1,x"), "malformed --symbolic-sizes 'seq=1,x'");
         assertBadInput(check(ENCODER_REF, ENCODER, "--symbolic-sizes", "seq=0"), "--symbolic-sizes seq= sizes must be in 1..65536");
-        assertBadInput(check(ENCODER_REF, ENCODER, "--symbolic-sizes", "1,2", "--symbolic-sizes", "3"), "given twice");
+        assertBadInput(check(ENCODER_REF, ENCODER, "--symbolic-sizes", "seq=1", "--symbolic-sizes", "seq=3"),
+                "symbol 'seq' given twice");
         assertBadInput(check(ENCODER_REF, ENCODER, "--symbolic-sizes", "batch=1,2,3,4,5,6,7,8,9",
                 "--symbolic-sizes", "seq=1,2,3,4,5,6,7,8", "--in-process"), "--symbolic-sizes: 72 size variants");
         assertBadInput(check(ENCODER_REF, ENCODER, "--last-position", "hidden", "--in-process"),

@@ -323,6 +323,20 @@ class RolesAndPaddingTest {
     }
 
     @Test
+    void anInferredVocabularyLargerThanTheInputTypeIsCappedToIt() throws Exception {
+        TensorSpec small = new TensorSpec("ids", DType.UINT8, new long[] {2, 64}, new String[] {"", ""});
+        List<InputCase> cases = CasePlanner.plan(List.of(small), List.of(), List.of(RoleAssignment.inferred("ids",
+                InputRole.tokenIds(1000), "Gather on initializer 'w' [1000, 8]")), List.of(), Map.of(), 0);
+        assertEquals("token-ids [0, 256) inferred: Gather on initializer 'w' [1000, 8]; capped at uint8's 256",
+                cases.get(0).roleText("ids"));
+        boolean high = false;
+        for (byte v : cases.get(0).tensors().get(0).bytes()) {
+            high |= (v & 0xff) >= 128;
+        }
+        assertTrue(high, "values up to 255, not wrapped");
+    }
+
+    @Test
     void roleTextsParse() {
         assertEquals(InputRole.tokenIds(30522), InputRole.parse("token-ids:30522"));
         assertEquals(InputRole.tokenTypeIds(2), InputRole.parse("token-type-ids:2"));
