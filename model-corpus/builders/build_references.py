@@ -38,6 +38,34 @@ def digits_split():
     return x[train], y[train], x[test], y[test]
 
 
+def table_split(loader):
+    """A scikit-learn table standardised by its training part's mean and deviation; 30% held out."""
+    d = loader()
+    x = d.data.astype(np.float64)
+    y = d.target.astype(np.int64)
+    perm = np.random.default_rng(0).permutation(len(y))
+    n_test = int(round(0.3 * len(y)))
+    test, train = perm[:n_test], perm[n_test:]
+    mu, sd = x[train].mean(0), x[train].std(0) + 1e-8
+    x = ((x - mu) / sd).astype(np.float32)
+    return x[train], y[train], x[test], y[test]
+
+
+def load_datasets():
+    """name -> (x_train, y_train, x_test, y_test, source): every labelled set the corpus trains on."""
+    from sklearn.datasets import load_breast_cancer, load_wine
+    out = {"digits": digits_split() + ("sklearn.datasets.load_digits, 540 held-out images",)}
+    w = table_split(load_wine)
+    out["wine"] = w + (f"sklearn.datasets.load_wine, standardised, {len(w[3])} held-out rows",)
+    c = table_split(load_breast_cancer)
+    out["breast_cancer"] = c + (f"sklearn.datasets.load_breast_cancer, standardised, {len(c[3])} held-out rows",)
+    return out
+
+
+def dataset_file(name):
+    return os.path.join(CORPUS, "datasets", name + "_test.npz")
+
+
 def train_digits(model, x, y):
     g = torch.Generator().manual_seed(0)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
@@ -58,7 +86,7 @@ def train_digits(model, x, y):
 LARGE = {"efficientnet_b0", "mobilenet_v3_small"}
 
 
-def build(name, desc, digits, all_probes=False):
+def build(name, desc, datasets, all_probes=False):
     mdir = os.path.join(CORPUS, "models", name)
     os.makedirs(mdir, exist_ok=True)
     model = zoo.make_model(name)
@@ -69,14 +97,26 @@ def build(name, desc, digits, all_probes=False):
         dyn = desc["dynamic"].get(n, {})
         entry["inputs"].append({"name": n, "dtype": dt, "shape": shape,
                                 "symbolic": {str(k): v for k, v in dyn.items()},
-                                **({"low": lo, "high": hi} if lo is not None else {})})
-    if desc["dataset"] == "digits":
-        xtr, ytr, xte, yte = digits
+                                **({"low": lo, "high": hi} if lo is not None else {}),
+                                **({"role": desc["roles"][n]} if n in desc.get("roles", {}) else {})})
+    if desc.get("library"):
+        entry["library"] = desc["library"]
+    if desc.get("sweep"):
+        entry["sweep"] = desc["sweep"]
+    if desc.get("last_position"):
+        entry["last_position"] = desc["last_position"]
+    entry["reference_torch"] = torch.__version__
+    if desc["dataset"]:
+        xtr, ytr, xte, yte, _ = datasets[desc["dataset"]]
         model = train_digits(model, xtr, ytr)
-        entry["dataset"] = "datasets/digits_test.npz"
+        if desc["mode"] == "train":
+            model.train()
+        entry["dataset"] = rel(dataset_file(desc["dataset"]))
         with torch.no_grad():
-            acc = (model(torch.from_numpy(xte)).argmax(1).numpy() == yte).mean()
-        entry["notes"] += f" (reference test accuracy {acc:.4f} on 540 held-out digits)"
+            acc = (model.eval()(torch.from_numpy(xte)).argmax(1).numpy() == yte).mean()
+        if desc["mode"] == "train":
+            model.train()
+        entry["notes"] += f" (reference test accuracy {acc:.4f} in eval mode on {len(yte)} held-out rows)"
     args32 = zoo.example_inputs(name)
     args64 = zoo.example_inputs(name, torch.float64)
     problems = []
@@ -104,7 +144,7 @@ def build(name, desc, digits, all_probes=False):
                 problems.append("scripting: " + str(e).splitlines()[0])
     try:
         import probe
-        if name in LARGE and not all_probes:
+        if (name in LARGE or desc.get("library")) and not all_probes:
             raise StopIteration
         normal, names = probe.save_probe(copy.deepcopy(model), args32, mdir, args64)
         entry["probe"] = {"torch": rel(os.path.join(mdir, "probe.pt")), "torch64": rel(os.path.join(mdir, "probe64.pt")),
@@ -147,14 +187,20 @@ def main():
         rewrite_configs()
         return
     torch.set_num_threads(1)
-    digits = digits_split()
+    datasets = load_datasets()
     os.makedirs(os.path.join(CORPUS, "datasets"), exist_ok=True)
-    ds = os.path.join(CORPUS, "datasets", "digits_test.npz")
-    np.savez(ds, x=digits[2], labels=digits[3])
     mpath = os.path.join(CORPUS, "manifest.json")
-    old = {}
+    old, old_manifest = {}, None
     if os.path.exists(mpath) and a.only:
-        old = {m["name"]: m for m in json.load(open(mpath))["models"]}
+        old_manifest = json.load(open(mpath))
+        old = {m["name"]: m for m in old_manifest["models"]}
+    ds_entries = {}
+    for dname, (_, _, xte, yte, source) in datasets.items():
+        ds = dataset_file(dname)
+        if not os.path.exists(ds) or not a.only:
+            np.savez(ds, x=xte, labels=yte)
+        ds_entries[dname + "_test"] = {"path": rel(ds), "sha256": zoo.sha256(ds), "source": source,
+                                       "inputs": ["x"], "labels": "labels"}
     models = []
     for name, desc in zoo.MODELS.items():
         if a.only and name not in a.only:
@@ -162,13 +208,12 @@ def main():
                 models.append(old[name])
             continue
         print("reference:", name, file=sys.stderr)
-        models.append(build(name, desc, digits, a.all_probes))
-    manifest = {"format": 1, "reference_generation": a.generation,
-                "reference_torch": torch.__version__,
-                "datasets": {"digits_test": {"path": rel(ds), "sha256": zoo.sha256(ds),
-                                             "source": "sklearn.datasets.load_digits, 540 held-out images",
-                                             "inputs": ["x"], "labels": "labels"}},
-                "models": models}
+        models.append(build(name, desc, datasets, a.all_probes))
+    # the models built before this one keep the generation and torch they were built with
+    manifest = {"format": 1,
+                "reference_generation": old_manifest["reference_generation"] if old_manifest else a.generation,
+                "reference_torch": old_manifest["reference_torch"] if old_manifest else torch.__version__,
+                "datasets": ds_entries, "models": models}
     with open(mpath, "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")

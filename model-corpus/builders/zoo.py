@@ -422,6 +422,37 @@ class DigitsCnn(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class TabularMlp(nn.Module):
+    """A small MLP with BatchNorm for scikit-learn's tables (wine: 13 features, 3 classes;
+    breast cancer: 30 features, 2 classes)."""
+
+    def __init__(self, features, classes):
+        super().__init__()
+        self.fc1 = nn.Linear(features, 32)
+        self.bn = nn.BatchNorm1d(32)
+        self.fc2 = nn.Linear(32, classes)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.bn(self.fc1(x))))
+
+
+class TabularPoolCeil(nn.Module):
+    """The features as a one-channel sequence: Conv1d, then AvgPool1d past the edge (ceil_mode,
+    count_include_pad), then a linear head; PyTorch divides the last window by its in-bounds size."""
+
+    def __init__(self, features, classes):
+        super().__init__()
+        self.conv = nn.Conv1d(1, 8, 3, padding=1)
+        self.pool = nn.AvgPool1d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=True)
+        out = -(-(features + 2 - 3) // 2) + 1
+        if (out - 1) * 2 >= features + 1:
+            out -= 1
+        self.fc = nn.Linear(8 * out, classes)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.pool(F.relu(self.conv(x.unsqueeze(1)))), 1))
+
+
 # ---- the registry -----------------------------------------------------------------------------------
 
 IMG = [("x", "float32", [2, 3, 32, 32], None, None)]
@@ -434,10 +465,17 @@ ARCH = ["opset13", "opset17"]
 
 
 def M(make, inputs, outputs, family, task, notes, dynamic=None, configs=None, scriptable=False, mode="eval",
-      bn_stats=False, dataset=None, expect=None):
+      bn_stats=False, dataset=None, expect=None, library=None, roles=None, sweep=None, last_position=None,
+      examples=None):
+    """One corpus model. library: "transformers" or "timm" for the hf_zoo.py models (references traced
+    with torch 2.13; see hf_zoo.py); roles: input name -> role ("token-ids", "attention-mask",
+    "token-type-ids") for Parity's input planner; sweep: symbolic dim -> sizes Parity tries;
+    last_position: outputs [B, S, V] whose last position Parity also judges as classification;
+    examples: (name, dtype) -> trace-time inputs, where the default random ones would not do."""
     return dict(make=make, inputs=inputs, outputs=outputs, family=family, task=task, notes=notes,
                 dynamic=dynamic or {}, configs=list(configs or MICRO), scriptable=scriptable, mode=mode,
-                bn_stats=bn_stats, dataset=dataset, expect=expect or {})
+                bn_stats=bn_stats, dataset=dataset, expect=expect or {}, library=library, roles=roles or {},
+                sweep=sweep, last_position=last_position or [], examples=examples)
 
 
 MODELS = {
@@ -536,6 +574,22 @@ MODELS = {
                                  "trained on sklearn digits; AvgPool2d(ceil_mode, count_include_pad)",
                                  dynamic={"x": {0: "batch"}, "logits": {0: "batch"}}, configs=ARCH,
                                  dataset="digits"),
+    # tabular data scikit-learn ships: one faithful export and one deliberately broken one per table
+    "wine_mlp": M(lambda: TabularMlp(13, 3), [("x", "float32", [4, 13], None, None)], ["logits"], "tabular",
+                  "classification", "trained on sklearn wine (standardised); BatchNorm in eval mode (control)",
+                  dynamic={"x": {0: "batch"}, "logits": {0: "batch"}}, configs=ARCH, dataset="wine"),
+    "wine_mlp_bn_train": M(lambda: TabularMlp(13, 3), [("x", "float32", [4, 13], None, None)], ["logits"], "tabular",
+                           "classification", "trained on sklearn wine; left in training mode when traced and exported "
+                           "(BatchNorm on batch statistics)",
+                           dynamic={"x": {0: "batch"}, "logits": {0: "batch"}}, configs=ARCH, dataset="wine",
+                           mode="train"),
+    "cancer_mlp": M(lambda: TabularMlp(30, 2), [("x", "float32", [4, 30], None, None)], ["logits"], "tabular",
+                    "classification", "trained on sklearn breast cancer (standardised); BatchNorm in eval mode (control)",
+                    dynamic={"x": {0: "batch"}, "logits": {0: "batch"}}, configs=ARCH, dataset="breast_cancer"),
+    "cancer_pool_ceil": M(lambda: TabularPoolCeil(30, 2), [("x", "float32", [4, 30], None, None)], ["logits"],
+                          "tabular", "classification", "trained on sklearn breast cancer; AvgPool1d(ceil_mode, "
+                          "count_include_pad) past the feature edge",
+                          dynamic={"x": {0: "batch"}, "logits": {0: "batch"}}, configs=ARCH, dataset="breast_cancer"),
 }
 
 CONFIGS = {
@@ -569,6 +623,10 @@ FIRST_GENERATIONS = ("torch-1.13.1", "torch-2.6.0")  # a model's own "configs" l
 # static and scripted variants a model has; the models listed here keep only the lower opset with
 # dynamo (size budget of the committed corpus, see docs/corpus.md).
 DYNAMO_NEWEST_DROPPED = set()
+
+# Generations that export a transformers/timm model's committed TorchScript reference rather than the
+# eager module (they cannot build it: see hf_zoo.py).
+FROM_TORCHSCRIPT = ("torch-1.13.1", "torch-2.6.0")
 
 
 def configs_for(name, generation):
@@ -628,6 +686,8 @@ def make_model(name):
 
 
 def example_inputs(name, dtype=torch.float32):
+    if MODELS[name].get("examples") is not None:
+        return MODELS[name]["examples"](name, dtype)
     g = torch.Generator().manual_seed(seed_of(name) + 2)
     out = []
     for _, dt, shape, lo, hi in MODELS[name]["inputs"]:
@@ -646,3 +706,10 @@ def example_inputs(name, dtype=torch.float32):
                 x = x.abs()
             out.append(x)
     return tuple(out)
+
+
+# ---- Hugging Face transformers and timm (hf_zoo.py) --------------------------------------------------
+import hf_zoo  # noqa: E402
+
+MODELS.update(hf_zoo.models(M))
+DYNAMO_NEWEST_DROPPED.update(n for n, d in MODELS.items() if d.get("library"))
