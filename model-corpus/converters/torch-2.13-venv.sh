@@ -17,6 +17,9 @@ PY="${PARITY_PYTHON:-python3}"
 TORCH="torch==2.13.0+cpu"
 PINS=("onnx==1.23.1" "onnxscript==0.7.2" "onnx-ir==1.0.0" "numpy==2.4.6" "pillow==12.3.0")
 TORCHVISION="torchvision==0.28.0"     # --no-deps: it pins the plain (CUDA) torch 2.13.0; pillow comes from PINS
+# The model libraries of the Hugging Face / timm part of the corpus (builders/hf_zoo.py) and the
+# tables the tabular models train on; their references are traced with this venv's torch
+MODEL_LIBS=("transformers==5.17.0" "timm==1.0.29" "scikit-learn")
 # ONNX Runtime for the cross-check of causes in docs/corpus.md (optional: not needed to export)
 ORT="onnxruntime==1.30.0"
 
@@ -38,6 +41,7 @@ import importlib.util, sys
 import torch, onnx, onnxscript
 assert torch.__version__.startswith("2.13."), torch.__version__
 assert importlib.util.find_spec("torchvision") is not None
+assert importlib.util.find_spec("transformers") is not None and importlib.util.find_spec("timm") is not None
 PY
 }
 
@@ -53,6 +57,8 @@ case "${1:-}" in
     "$VENV/bin/python" -m pip install -q "$TORCH" "${PINS[@]}" || missing_index
     "$VENV/bin/python" -m pip install -q --no-deps "$TORCHVISION" \
       || { echo "torch-2.13 converter: cannot install $TORCHVISION (needed by the real architectures)" >&2; exit 2; }
+    "$VENV/bin/python" -m pip install -q "${MODEL_LIBS[@]}" \
+      || { echo "torch-2.13 converter: cannot install ${MODEL_LIBS[*]} (needed by the transformers and timm models)" >&2; exit 2; }
     "$VENV/bin/python" -m pip install -q "$ORT" \
       || echo "torch-2.13 converter: $ORT not installed (optional: only the cross-check of docs/corpus.md uses it)" >&2
     "$VENV/bin/python" - <<'PY'

@@ -97,4 +97,44 @@ class ZeroConfigTextCheckTest {
             c.inputs().forEach(i -> assertNull(i.role()));
         });
     }
+
+    /** A Hugging Face BERT exported by torch 2.13's dynamo exporter (weights as external data), checked with no flag. */
+    @Test
+    void aHuggingFaceBertExportGetsVocabularyTokenTypesAndPaddingWithoutFlags() throws Exception {
+        Path onnx = Corpus.root().resolve("model-corpus/models/bert_tiny/exports/torch-2.13-dynamo/opset18.onnx");
+        CheckResult r = check("bert_tiny", onnx);
+        long vocabulary = manifestHigh("bert_tiny", "input_ids");
+        long types = manifestHigh("bert_tiny", "token_type_ids");
+        assertEquals(18, r.cases().size(), () -> dev.parity.reports.ConsoleReport.render(r));
+        for (CaseResult c : r.cases()) {
+            assertTrue(input(c, "input_ids").role().startsWith("token-ids [0, " + vocabulary + ") inferred: Gather on "),
+                    input(c, "input_ids").role());
+            assertTrue(input(c, "token_type_ids").role().startsWith("token-type-ids [0, " + types + ") inferred"),
+                    input(c, "token_type_ids").role());
+            assertEquals("attention-mask, " + c.padding() + " inferred: named 'attention_mask'",
+                    input(c, "attention_mask").role());
+        }
+        assertEquals(PATTERNS, r.cases().stream().map(CaseResult::padding).collect(Collectors.toSet()));
+        assertEquals(dev.parity.oracles.Verdict.FAITHFUL, r.verdict(), () -> dev.parity.reports.ConsoleReport.render(r));
+    }
+
+    /**
+     * GPT-2 with transformers' SDPA attention, exported by torch 2.6.0: a sequence that is all padding
+     * gets NaN from the export's -inf mask and Softmax where PyTorch's SDPA returns zeros (cross-checked
+     * with ONNX Runtime 1.30 in Python, see expectations.json). Exactly the padded-row cases must be
+     * the discrepant ones, and the last position is judged as classification.
+     */
+    @Test
+    void aFullyPaddedRowExposesTheSdpaExportOfGpt2() throws Exception {
+        Path onnx = Corpus.root().resolve("model-corpus/models/gpt2_tiny/exports/torch-2.6.0/opset17.onnx");
+        CheckResult r = ParityCheck.run(CheckRequest.builder(Corpus.reference("gpt2_tiny"), onnx)
+                .optLastPosition("logits").build());
+        assertEquals(18, r.cases().size());
+        for (CaseResult c : r.cases()) {
+            boolean padded = "padded-row".equals(c.padding());
+            assertEquals(padded ? dev.parity.oracles.Verdict.DISCREPANT : dev.parity.oracles.Verdict.FAITHFUL, c.verdict(),
+                    "case " + c.index() + " " + c.padding());
+            assertTrue(c.outputs().stream().anyMatch(o -> o.name().equals("logits[:, -1]")), "last position judged");
+        }
+    }
 }
