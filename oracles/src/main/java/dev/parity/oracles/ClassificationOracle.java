@@ -41,14 +41,17 @@ public final class ClassificationOracle {
             double[] rb = Arrays.copyOfRange(b, r * classes, (r + 1) * classes);
             int[] ta = topK(ra, kk);
             int[] tb = topK(rb, kk);
-            if (ta[0] == tb[0]) {
+            // A label read off NaN logits is no label: rows whose NaN placement differs never agree
+            // (otherwise an all-NaN row "predicts" class 0 and agrees with a reference that does).
+            boolean nanAlike = sameNaNs(ra, rb);
+            if (nanAlike && ta[0] == tb[0]) {
                 same1++;
             }
             int[] sa = ta.clone();
             int[] sb = tb.clone();
             Arrays.sort(sa);
             Arrays.sort(sb);
-            if (Arrays.equals(sa, sb)) {
+            if (nanAlike && Arrays.equals(sa, sb)) {
                 sameK++;
             }
             if (classes >= 2 && finite(ra) && finite(rb)) {
@@ -63,14 +66,25 @@ public final class ClassificationOracle {
                 rows == 0 ? 1 : (double) sameK / rows, rhoRows == 0 ? 1 : rho / rhoRows, rows - same1);
     }
 
-    /** Indices of the k largest values, largest first; ties broken by the lower index. */
+    private static boolean sameNaNs(double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (Double.isNaN(a[i]) != Double.isNaN(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Indices of the k largest values, largest first; NaN ranks below everything; ties broken by the lower index. */
     static int[] topK(double[] v, int k) {
         Integer[] idx = new Integer[v.length];
         for (int i = 0; i < v.length; i++) {
             idx[i] = i;
         }
         Arrays.sort(idx, (x, y) -> {
-            int c = Double.compare(v[y], v[x]);
+            double vx = Double.isNaN(v[x]) ? Double.NEGATIVE_INFINITY : v[x];
+            double vy = Double.isNaN(v[y]) ? Double.NEGATIVE_INFINITY : v[y];
+            int c = Double.compare(vy, vx);
             return c != 0 ? c : Integer.compare(x, y);
         });
         int[] out = new int[k];

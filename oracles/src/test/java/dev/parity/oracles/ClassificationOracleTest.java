@@ -20,6 +20,23 @@ class ClassificationOracleTest {
         assertEquals(1, c.labelFlips());
     }
 
+    /** An all-NaN row used to rank its NaNs first and "predict" class 0, agreeing with a reference whose top class is 0. */
+    @Test
+    void aRowOfNaNLogitsNeverAgreesWithAFiniteOne() {
+        float nan = Float.NaN;
+        ClassificationFinding c = ClassificationOracle.compare(t(2, 5, 1, 0, 1, 4, 0), t(2, nan, nan, nan, 1, 4, 0), 2);
+        assertEquals(0.5, c.top1Agreement(), "row 0: NaN logits against a reference whose top class is 0");
+        assertEquals(0.5, c.topkAgreement());
+        assertEquals(1, c.labelFlips());
+    }
+
+    @Test
+    void nanRanksBelowEveryFiniteLogit() {
+        ClassificationFinding c = ClassificationOracle.compare(t(1, Float.NaN, 1, 3), t(1, Float.NaN, 1, 3), 1);
+        assertEquals(1.0, c.top1Agreement(), "same NaN placement, same finite top class");
+        assertEquals(2, ClassificationOracle.topK(new double[] {Double.NaN, 1, 3}, 1)[0]);
+    }
+
     @Test
     void topKComparesSetsNotOrder() {
         ClassificationFinding c = ClassificationOracle.compare(t(1, 3, 2, 0, 0), t(1, 2, 3, 0, 0), 2);
