@@ -64,6 +64,8 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private WorkerProcess start(RunRequest req) throws IOException {
+        // workers read libtorch from the engine cache, read-only: a fresh machine's cache is filled here
+        dev.parity.engine.NativeCache.unpackLibtorch();
         Path repro = Files.createDirectories(req.out().resolve("repro"));
         WorkerProcess w = WorkerProcess.start(new WorkerProcess.Spec(req.limits(), List.of(req.corpus()),
                 List.of(repro), crashDir));
