@@ -101,13 +101,14 @@ public final class ParityCheck {
         if (training != null) {
             warnings.add(training);
         }
+        clock.lap(Stage.FILE_CHECKS);
         Map<String, String> engines = EngineVersions.all();
         String mode = req.reference64() != null ? MODE_ATTRIBUTION : MODE_TOLERANCE;
         AttributionConfig rule = req.reference64() != null ? req.attribution() : null;
 
         dev.parity.engine.Devices.requireOnnx(req.placement());
         dev.parity.engine.Devices.requireTorch(req.torchOptions().device(), req.torchOptions().deviceId());
-        clock.lap(Stage.FILE_CHECKS);
+        clock.lap(Stage.ENGINE_INIT);
         CheckResult result;
         List<CaseRun> kept;
         try (OnnxRuntimeEngine onnx = clock.lap(Stage.LOAD_ONNX,

@@ -11,6 +11,8 @@ public enum Stage {
     INTEGRITY("integrity"),
     /** Safety scan of the TorchScript archives, sha256 of both model files, the reference's traits. */
     FILE_CHECKS("file_checks"),
+    /** The engines' native libraries loaded (the first check in a process) and their versions read; devices checked. */
+    ENGINE_INIT("engine_init"),
     LOAD_ONNX("load_onnx"),
     LOAD_TORCH("load_torch"),
     LOAD_TWIN("load_twin"),

@@ -72,7 +72,7 @@ class CorpusRunTest {
         for (RunRecord r : s.records()) {
             assertStagesWithinWallTime(r);
             if (r.check() != null) {
-                assertTrue(r.stages().keySet().containsAll(List.of("integrity", "file_checks", "load_onnx", "load_torch",
+                assertTrue(r.stages().keySet().containsAll(List.of("integrity", "file_checks", "engine_init", "load_onnx", "load_torch",
                         "load_twin", "inputs", "infer_torch", "infer_onnx", "infer_twin", "judge", "latency")),
                         r.key() + " " + r.stages().keySet());
             } else {
