@@ -60,6 +60,7 @@ public final class IsolatedCheck {
             throw new IllegalStateException("a check request must encode as JSON", e);
         }
         WorkerProcess.Answer a;
+        dev.parity.engine.NativeCache.unpackLibtorch(); // the sandboxed worker reads the engine cache, read-only
         try (WorkerProcess w = WorkerProcess.start(new WorkerProcess.Spec(limits, readOnly, writable, crashDir))) {
             a = w.call(CheckTaskHandler.KIND, task, line -> {
                 String[] f = line.split(" ", 3);

@@ -4,6 +4,7 @@ import dev.parity.errors.BadInputException;
 import dev.parity.engine.Engine;
 import dev.parity.engine.EngineFailure;
 import dev.parity.engine.OnnxRuntimeEngine;
+import dev.parity.engine.ReferenceSource;
 import dev.parity.engine.ReferenceTraits;
 import dev.parity.engine.TensorSpec;
 import dev.parity.engine.TorchScriptArchive;
@@ -30,13 +31,9 @@ import dev.parity.result.Latency;
 import dev.parity.result.ModelFile;
 import dev.parity.tensor.Tensor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,12 +71,23 @@ public final class ParityCheck {
     }
 
     public static CheckResult run(CheckRequest req, CheckListener listener) throws BadInputException {
+        return run(req, listener, ReferenceSource.FRESH);
+    }
+
+    /**
+     * A check whose TorchScript engines (reference and twin) come from {@code references}: a corpus run
+     * keeps them loaded across the configurations of one model ({@link dev.parity.engine.LoadedReferences}).
+     * The listener also hears each stage's wall time ({@link CheckListener#stageTimed}).
+     */
+    public static CheckResult run(CheckRequest req, CheckListener listener, ReferenceSource references)
+            throws BadInputException {
         if (req.referenceOutputs() != null) {
             return SavedReferenceCheck.run(req, listener);
         }
-        TorchScriptArchive.check(req.torch());
+        StageClock clock = new StageClock(listener);
+        references.check(req.torch());
         if (req.reference64() != null) {
-            TorchScriptArchive.check(req.reference64());
+            references.check(req.reference64());
         }
         if (!Files.isRegularFile(req.onnx())) {
             throw new BadInputException("ONNX model not found: " + req.onnx());
@@ -95,25 +103,32 @@ public final class ParityCheck {
         if (training != null) {
             warnings.add(training);
         }
+        clock.lap(Stage.FILE_CHECKS);
         Map<String, String> engines = EngineVersions.all();
         String mode = req.reference64() != null ? MODE_ATTRIBUTION : MODE_TOLERANCE;
         AttributionConfig rule = req.reference64() != null ? req.attribution() : null;
 
         dev.parity.engine.Devices.requireOnnx(req.placement());
         dev.parity.engine.Devices.requireTorch(req.torchOptions().device(), req.torchOptions().deviceId());
+        clock.lap(Stage.ENGINE_INIT);
         CheckResult result;
         List<CaseRun> kept;
-        try (OnnxRuntimeEngine onnx = OnnxRuntimeEngine.load(req.onnx(), req.onnxThreads(), req.placement())) {
+        try (OnnxRuntimeEngine onnx = clock.lap(Stage.LOAD_ONNX,
+                OnnxRuntimeEngine.load(req.onnx(), req.onnxThreads(), req.placement()))) {
             requireKnownOutputs(req, onnx.outputs());
             List<InputCase> cases = req.inputsFile() != null
                     ? List.of(CasePlanner.fromFile(onnx.inputs(), req.inputsFile()))
                     : CasePlanner.plan(onnx.inputs(), req.inputOverrides(), roles(req, onnx.inputs()),
                             req.symbolicSizes(), req.symbolSizes(), req.seed());
             LabelledData data = req.dataset() != null ? LabelledData.load(req.dataset(), onnx.inputs()) : null;
-            try (TorchScriptEngine torch = TorchScriptEngine.load(req.torch(), req.torchOptions());
-                 TorchScriptEngine twin = req.reference64() != null
-                         ? TorchScriptEngine.load(req.reference64(), req.torchOptions()) : null) {
+            clock.lap(Stage.INPUTS);
+            try (ReferenceSource.Lease torchLease = clock.lap(Stage.LOAD_TORCH, references.lease(req.torch(), req.torchOptions()));
+                 ReferenceSource.Lease twinLease = req.reference64() != null
+                         ? clock.lap(Stage.LOAD_TWIN, references.lease(req.reference64(), req.torchOptions())) : null) {
+                TorchScriptEngine torch = torchLease.engine();
+                TorchScriptEngine twin = twinLease == null ? null : twinLease.engine();
                 Inference inferred = infer(torch, twin, onnx, cases, req, listener);
+                clock.skip();
                 if (inferred.repeat().kind() == RepeatFinding.Kind.NONDETERMINISTIC) {
                     String why = "the reference is nondeterministic: two runs on the inputs of case 0 differ: "
                             + inferred.repeat().evidence() + "; likely cause: " + traits.likelyCause()
@@ -133,10 +148,13 @@ public final class ParityCheck {
                             + "twin's is not float64 of the same shape, so those outputs were judged by tolerance "
                             + "(see each output's rule)");
                 }
+                clock.lap(Stage.JUDGE);
                 saveInputs(cases, judged, req.saveInputsDir());
-                Accuracy accuracy = data == null ? null : accuracy(torch, onnx, data, req);
+                clock.lap(Stage.REPRO_WRITE);
+                Accuracy accuracy = data == null ? null : clock.lap(Stage.ACCURACY, accuracy(torch, onnx, data, req));
                 Latency latency = judged.isEmpty() || judged.get(0).verdict() == Verdict.FAILED ? null
                         : latency(torch, onnx, cases.get(0), req.latencyRuns());
+                clock.lap(Stage.LATENCY);
                 Verdict overall = judged.stream().map(CaseResult::verdict).reduce(Verdict.FAITHFUL, Verdict::worse);
                 if (accuracy != null) {
                     overall = Verdict.worse(overall, accuracy.verdict());
@@ -148,6 +166,7 @@ public final class ParityCheck {
                     where = dev.parity.localize.Localizer.localize(dev.parity.localize.Localizer.Probe.beside(req.localize()),
                             req.onnx(), cases.get(worstCase(judged)), req.attribution(),
                             new dev.parity.localize.Localizer.Settings(req.placement(), req.onnxThreads(), req.torchOptions()));
+                    clock.lap(Stage.LOCALIZE);
                 }
                 kept = runs;
                 String message = overall == Verdict.FAILED ? judged.stream().filter(c -> c.verdict() == Verdict.FAILED)
@@ -162,9 +181,11 @@ public final class ParityCheck {
             return new CheckResult(Verdict.FAILED, mode, torchFile, onnxFile, engines, req.seed(), e.describe(),
                     List.of(), null, rule, null, null, warnings);
         }
+        clock.lap(Stage.CLOSE);
         // after both engines are closed: the second ONNX Runtime session never sits beside the first
         return OptimizationRerun.applies(req, result.cases())
-                ? result.withOptimizationProbe(OptimizationRerun.run(req, kept, result.cases())) : result;
+                ? clock.lap(Stage.OPTIMIZATION_PROBE, result.withOptimizationProbe(OptimizationRerun.run(req, kept,
+                        result.cases()))) : result;
     }
 
     /** The roles a request gives, then those inferred from the ONNX graph (unless turned off); the planner picks. */
@@ -272,20 +293,25 @@ public final class ParityCheck {
                     failures.add(e.describe() + " (on a second run with the same inputs)");
                 }
                 if (repeat.kind() == RepeatFinding.Kind.NONDETERMINISTIC) {
+                    listener.stageTimed(Stage.INFER_TORCH, System.nanoTime() - t0);
                     return new Inference(List.of(), repeat);
                 }
             }
             long o0 = System.nanoTime();
+            listener.stageTimed(Stage.INFER_TORCH, o0 - t0);
             try {
                 o = onnx.run(c.tensors());
                 oMs = (System.nanoTime() - o0) / 1e6;
             } catch (EngineFailure e) {
                 failures.add(e.describe());
             }
+            listener.stageTimed(Stage.INFER_ONNX, System.nanoTime() - o0);
             if (failures.isEmpty()) {
                 if (twin != null) {
+                    long w0 = System.nanoTime();
                     try {
                         t64 = twin.run(c.tensors().stream().map(Perturbation::toFloat64).collect(Collectors.toList()));
+                        listener.stageTimed(Stage.INFER_TWIN, System.nanoTime() - w0);
                     } catch (EngineFailure e) {
                         if (runs.isEmpty()) {
                             throw new BadInputException("--reference64 " + req.reference64() + " is not a float64 twin of "
@@ -308,8 +334,10 @@ public final class ParityCheck {
                     for (int i = 0; i < c.tensors().size(); i++) {
                         moved.add(Perturbation.oneUlp(c.tensors().get(i), req.seed() * 31 + c.index() * 7L + i));
                     }
+                    long p0 = System.nanoTime();
                     try {
                         tp = torch.run(moved);
+                        listener.stageTimed(Stage.INFER_PERTURBED, System.nanoTime() - p0);
                     } catch (EngineFailure e) {
                         notes.add("reference failed on one-ulp-perturbed inputs; fixed tolerances used");
                     }
@@ -545,19 +573,8 @@ public final class ParityCheck {
         return new Accuracy(f, f.discrepant() ? Verdict.ACCURACY_DISCREPANT : Verdict.FAITHFUL);
     }
 
+    /** Hex sha256 of a file; a file unchanged since it was last hashed is not read again ({@link FileDigest}). */
     public static String sha256(Path file) throws BadInputException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FileDigest.sha256(file);
     }
 }

@@ -5,6 +5,7 @@ import dev.parity.corpus.CorpusRun;
 import dev.parity.corpus.RunListener;
 import dev.parity.corpus.RunRequest;
 import dev.parity.reports.RunTable;
+import dev.parity.reports.StageSummary;
 import dev.parity.result.RunRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Option;
             "1:some pair did not: a new discrepancy or failure, or a known problem fixed (see the summary)",
             "2:usage error or bad corpus", "4:internal error"})
 public final class RunCommand implements Callable<Integer> {
+    /** Where a run's time went, written into its folder ({@link StageSummary}). */
+    public static final String STAGES = "stages.md";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -118,6 +122,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws BadInputException, IOException {
+        long called = System.nanoTime();
+        // the JVM's start up to here (milliseconds; the launcher script before it is not counted)
+        double jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
         Path corpusDir = corpusDir(corpus);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String gen = generation;
@@ -193,16 +200,46 @@ public final class RunCommand implements Callable<Integer> {
                 bar[0].close();
             }
         }
+        long reported = System.nanoTime();
         if (history != null) {
             HistoryCommand.add(s.folder(), history);
         }
         ReportCommand.render(s.folder(), history);
+        long end = System.nanoTime();
+        String timeLine = writeStages(s, jvmStart, (reported - called) / 1e9 - s.stages().values().stream()
+                .mapToDouble(Double::doubleValue).sum() + s.stages().getOrDefault(CorpusRun.RunStage.RECORD_WRITE, 0.0),
+                (end - reported) / 1e9, jvmStart + (end - called) / 1e9, resume != null ? -1 : workers, err);
         o.println();
         o.print(RunTable.render(s.records()));
         o.println("generation " + s.generation() + "; run folder: " + s.folder());
         o.println("report: " + s.folder().resolve(dev.parity.reports.ReportWriter.HTML));
+        if (timeLine != null) {
+            o.println(timeLine);
+        }
         o.println(RunTable.gate(s.records()));
         o.flush();
         return s.records().stream().noneMatch(RunRecord::failsGate) ? ExitCodes.FAITHFUL : ExitCodes.DISCREPANT;
+    }
+
+    /**
+     * Writes {@code stages.md} into the run folder: the run's wall time (JVM start, the command's own
+     * preparation, the run's stages, the report) and the pairs' time by stage; returns the console
+     * line, or null when the file could not be written (a timing summary never fails a run).
+     */
+    private static String writeStages(CorpusRun.RunSummary s, double jvmStart, double command, double report, double wall,
+            int workers, PrintWriter err) {
+        java.util.Map<String, Double> run = new java.util.LinkedHashMap<>();
+        run.put("jvm_start", jvmStart);
+        run.put("command", Math.max(0, command));
+        run.putAll(s.stages());
+        run.put("report", report);
+        try {
+            java.nio.file.Files.writeString(s.folder().resolve(STAGES), StageSummary.markdown(s.records(), run,
+                    List.of(CorpusRun.RunStage.RECORD_WRITE), wall, workers));
+        } catch (IOException e) {
+            err.println("parity: cannot write " + s.folder().resolve(STAGES) + ": " + e.getMessage());
+            return null;
+        }
+        return StageSummary.line(s.records(), wall);
     }
 }

@@ -10,6 +10,10 @@ import dev.parity.errors.BadInputException;
 import dev.parity.check.CheckRequest;
 import dev.parity.check.EngineVersions;
 import dev.parity.check.ParityCheck;
+import dev.parity.check.Stage;
+import dev.parity.check.StageTimes;
+import dev.parity.engine.LoadedReferences;
+import dev.parity.engine.ReferenceSource;
 import dev.parity.engine.Devices;
 import dev.parity.engine.Placement;
 import dev.parity.engine.TorchScriptEngine;
@@ -129,6 +133,7 @@ public final class CorpusRun {
 
     private static RunSummary execute(RunRequest req, RunListener listener, boolean resume)
             throws BadInputException, IOException {
+        long started = System.nanoTime();
         Manifest m = ManifestLoader.load(req.corpus());
         String generation = req.generation() != null ? req.generation() : m.referenceGeneration();
         if (!generation.matches(ManifestLoader.GENERATION_NAME)) {
@@ -201,13 +206,14 @@ public final class CorpusRun {
                     order.add(key(p, pl, placements));
                 }
             }
-            return inFolder(req, listener, resume, m, generation, placements, placed, pairs, provenance, expectations, order);
+            return inFolder(req, listener, resume, m, generation, placements, placed, pairs, provenance, expectations, order,
+                    started);
         }
     }
 
     private static RunSummary inFolder(RunRequest req, RunListener listener, boolean resume, Manifest m, String generation,
             List<Placement> placements, List<Placed> placed, List<Pair> pairs, Map<String, ProvenanceRead> provenance,
-            Expectations expectations, List<String> order) throws BadInputException, IOException {
+            Expectations expectations, List<String> order, long started) throws BadInputException, IOException {
         Path results = req.out().resolve(RESULTS);
         if (!resume && Files.exists(results) && Files.size(results) > 0) {
             // restartable by design: the same request continues where it stopped (a retried pod), another is refused
@@ -233,7 +239,9 @@ public final class CorpusRun {
         runInfo.put("noise_factor", req.noiseFactor());
         runInfo.put("workers", req.workers());
         runInfo.put("timeout_seconds", req.timeoutSeconds());
-        runInfo.put("engines", EngineVersions.all());
+        // workers report the versions they ran with (every check result names them): the run's own process then
+        // never loads the native engines only to name them
+        runInfo.put("engines", req.workers() > 0 ? null : EngineVersions.all());
         runInfo.put("machine", machine());
         runInfo.putIfAbsent("started", Instant.now().toString());
         if (resume) {
@@ -247,7 +255,12 @@ public final class CorpusRun {
         runInfo.put("request", req);
         runInfo.put("plan", placed.stream().map(Placed::key).toList());
         runInfo.put("order", order);
+        runInfo.remove("stages");
         writeRunJson(runInfo, req.out());
+        Map<String, Double> runStages = new LinkedHashMap<>();
+        long pairsStarted = System.nanoTime();
+        runStages.put(RunStage.SETUP, (pairsStarted - started) / 1e9);
+        java.util.concurrent.atomic.AtomicLong writing = new java.util.concurrent.atomic.AtomicLong();
 
         List<Placed> todo = new ArrayList<>();
         for (Placed p : placed) {
@@ -272,6 +285,7 @@ public final class CorpusRun {
                 RunRecord adjusted = adjust(r0, placements, baseline);
                 RunRecord r = adjusted.expecting(expect.of(adjusted));
                 synchronized (ch) {
+                    long w0 = System.nanoTime();
                     try {
                         os.write((line.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8));
                         os.flush();
@@ -280,6 +294,7 @@ public final class CorpusRun {
                         throw new WriteFailure(e);
                     }
                     fresh.put(r.key(), r);
+                    writing.addAndGet(System.nanoTime() - w0);
                 }
                 listener.pairFinished(r);
             };
@@ -288,11 +303,15 @@ public final class CorpusRun {
             List<Placed> rest = todo.stream().filter(p -> !p.baseline()).toList();
             for (List<Placed> phase : List.of(first, rest)) {
                 if (req.workers() <= 0) {
-                    for (int i = 0; i < phase.size(); i++) {
-                        Placed p = phase.get(i);
-                        listener.pairStarted(i, p.key());
-                        append.accept(checkPair(req, generation, p.pair(), provenance.get(p.pair().model().name()),
-                                p.placement(), p.key()));
+                    // each model's reference and twin loaded once for all of its configurations
+                    try (LoadedReferences references = new LoadedReferences()) {
+                        for (int i = 0; i < phase.size(); i++) {
+                            Placed p = phase.get(i);
+                            listener.pairStarted(i, p.key());
+                            references.forModel(p.pair().model().name());
+                            append.accept(checkPair(req, generation, p.pair(), provenance.get(p.pair().model().name()),
+                                    p.placement(), p.key(), references));
+                        }
                     }
                 } else {
                     inWorkers(req, generation, phase, listener, append);
@@ -303,6 +322,9 @@ public final class CorpusRun {
                     + (done.size() + fresh.size()) + " records written before are kept: free the space and rerun the same "
                     + "command to finish", e);
         }
+        long pairsEnded = System.nanoTime();
+        runStages.put(RunStage.PAIRS, (pairsEnded - pairsStarted) / 1e9);
+        runStages.put(RunStage.RECORD_WRITE, writing.get() / 1e9);
         List<RunRecord> records = new ArrayList<>();
         for (Placed p : placed) {
             RunRecord r = done.containsKey(p.key()) ? done.get(p.key()) : fresh.get(p.key());
@@ -314,8 +336,14 @@ public final class CorpusRun {
         runInfo.put("counts", counts(records));
         runInfo.put("unexpected", records.stream().filter(RunRecord::failsGate).map(RunRecord::key).toList());
         runInfo.put("complete", records.size() == placed.size());
+        if (runInfo.get("engines") == null) {
+            runInfo.put("engines", records.stream().filter(r -> r.check() != null && r.check().engines() != null)
+                    .map(r -> (Object) r.check().engines()).findFirst().orElseGet(EngineVersions::all));
+        }
+        runStages.put(RunStage.FINISH, (System.nanoTime() - pairsEnded) / 1e9);
+        runInfo.put("stages", runStages);
         writeRunJson(runInfo, req.out());
-        return new RunSummary(req.out(), generation, records);
+        return new RunSummary(req.out(), generation, records, runStages);
     }
 
     private static void writeRunJson(Map<String, Object> runInfo, Path out) throws BadInputException {
@@ -378,12 +406,18 @@ public final class CorpusRun {
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(req.workers());
         try (WorkerPool pool = new WorkerPool(req.workers(), req.out().resolve("crashes"))) {
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            // one task per model, its pairs in a row on one thread and so on one worker, where its reference stays loaded
+            Map<String, List<Integer>> byModel = new LinkedHashMap<>();
             for (int i = 0; i < todo.size(); i++) {
-                int index = i;
-                Placed p = todo.get(i);
+                byModel.computeIfAbsent(todo.get(i).pair().model().name(), k -> new ArrayList<>()).add(i);
+            }
+            for (List<Integer> model : byModel.values()) {
                 futures.add(threads.submit(() -> {
-                    listener.pairStarted(index, p.key());
-                    append.accept(pool.check(req, generation, p));
+                    for (int index : model) {
+                        Placed p = todo.get(index);
+                        listener.pairStarted(index, p.key());
+                        append.accept(pool.check(req, generation, p));
+                    }
                     return null;
                 }));
             }
@@ -467,11 +501,23 @@ public final class CorpusRun {
     }
 
     static RunRecord checkPair(RunRequest req, String generation, Pair p, ProvenanceRead prov) {
-        return checkPair(req, generation, p, prov, Placement.CPU, p.key());
+        return checkPair(req, generation, p, prov, Placement.CPU, p.key(), ReferenceSource.FRESH);
     }
 
+    /**
+     * Checks one pair, its TorchScript engines taken from {@code references}; the record carries the
+     * pair's wall time and where it went ({@link RunRecord#stages}).
+     */
     static RunRecord checkPair(RunRequest req, String generation, Pair p, ProvenanceRead prov, Placement placement,
-            String key) {
+            String key, ReferenceSource references) {
+        StageTimes stages = new StageTimes();
+        long t0 = System.nanoTime();
+        RunRecord r = checkPair(req, generation, p, prov, placement, key, references, stages);
+        return r.withTiming((System.nanoTime() - t0) / 1e9, stages.seconds());
+    }
+
+    private static RunRecord checkPair(RunRequest req, String generation, Pair p, ProvenanceRead prov, Placement placement,
+            String key, ReferenceSource references, StageTimes stages) {
         Where where = new Where(key, placement.label());
         long t0 = System.nanoTime();
         Manifest.ModelEntry e = p.model();
@@ -504,6 +550,7 @@ public final class CorpusRun {
         Path modelDir = req.corpus().resolve("models").resolve(e.name());
         Path onnx = modelDir.resolve("exports").resolve(generation).resolve(export.file());
         String integrity = integrity(req.corpus(), e, c, onnx, export, req.useTwins());
+        stages.lap(Stage.INTEGRITY, t0);
         if (integrity != null) {
             return record(where, p, generation, Outcome.INTEGRITY_FAILURE, "failed", null, integrity, null, expected, null, t0,
                     export);
@@ -525,7 +572,7 @@ public final class CorpusRun {
         }
         manifestInputs(b, e);
         try {
-            CheckResult r = ParityCheck.run(b.build());
+            CheckResult r = ParityCheck.run(b.build(), stages, references);
             Outcome o = Outcome.of(r);
             boolean saved = Files.isDirectory(req.out().resolve(repro));
             return record(where, p, generation, o, r.verdict().label(), r.mode(), dev.parity.reports.ConsoleReport.reason(r),
@@ -573,15 +620,6 @@ public final class CorpusRun {
      */
     static String integrity(Path corpus, Manifest.ModelEntry e, Manifest.ConfigEntry c, Path onnx, ExportRecord export,
             boolean twins) {
-        Map<String, String> datasetPins = new java.util.HashMap<>();
-        try {
-            Manifest m = ManifestLoader.load(corpus);
-            if (m.datasets() != null) {
-                m.datasets().values().forEach(d -> datasetPins.put(d.path(), d.sha256()));
-            }
-        } catch (BadInputException x) {
-            return x.getMessage();
-        }
         java.util.List<String> files = new ArrayList<>();
         files.add(e.references().get(c.reference()));
         if (twins && e.references().containsKey(c.reference() + "64")) {
@@ -598,7 +636,7 @@ public final class CorpusRun {
             for (String rel : files) {
                 String want = e.sha256() == null ? null : e.sha256().get(rel);
                 if (want == null && rel.equals(e.dataset())) {
-                    want = datasetPins.get(rel);
+                    want = datasetPin(corpus, rel); // the manifest is read again only for a dataset the model does not pin
                 }
                 if (want == null) {
                     return "the manifest pins no sha256 for " + rel;
@@ -619,6 +657,20 @@ public final class CorpusRun {
         } catch (BadInputException x) {
             return x.getMessage();
         }
+    }
+
+    /** The sha256 the manifest's datasets pin for {@code rel}, or null. */
+    private static String datasetPin(Path corpus, String rel) throws BadInputException {
+        Manifest m = ManifestLoader.load(corpus);
+        String pin = null;
+        if (m.datasets() != null) {
+            for (Manifest.DatasetEntry d : m.datasets().values()) {
+                if (rel.equals(d.path())) {
+                    pin = d.sha256();
+                }
+            }
+        }
+        return pin;
     }
 
     /**
@@ -753,11 +805,33 @@ public final class CorpusRun {
         return m;
     }
 
-    /** What a run produced: its folder, generation and records in order. */
-    public record RunSummary(Path folder, String generation, List<RunRecord> records) {
+    /**
+     * What a run produced: its folder, generation and records in order, and where the run's own wall
+     * time went ({@link RunStage}: seconds of setup, the pairs, the record writes among them, finish).
+     */
+    public record RunSummary(Path folder, String generation, List<RunRecord> records, Map<String, Double> stages) {
         public RunSummary {
             Objects.requireNonNull(folder);
             records = List.copyOf(records);
+            stages = stages == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stages));
         }
+
+        public RunSummary(Path folder, String generation, List<RunRecord> records) {
+            this(folder, generation, records, null);
+        }
+    }
+
+    /** The names of a run's own stages (run.json's {@code stages}); each pair's are in its record. */
+    public static final class RunStage {
+        /** Manifest, expectations, provenance, engine versions, run.json: before the first pair. */
+        public static final String SETUP = "setup";
+        /** From the first pair's start to the last pair's record (workers started and closed included). */
+        public static final String PAIRS = "pairs";
+        /** Writing and syncing results.jsonl, one line per pair (within {@link #PAIRS}). */
+        public static final String RECORD_WRITE = "record_write";
+        /** The final run.json. */
+        public static final String FINISH = "finish";
+
+        private RunStage() {}
     }
 }

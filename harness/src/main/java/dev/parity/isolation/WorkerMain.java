@@ -70,6 +70,9 @@ public final class WorkerMain {
                 }
             }
         }
+        for (TaskHandler h : handlers.values()) {
+            h.close();
+        }
         System.exit(0);
     }
 

@@ -55,6 +55,57 @@ class CorpusRunTest {
         assertTrue(run.at("/machine/cores").asInt() >= 1);
     }
 
+    /** A record's stages: present for a checked pair, none negative, together within its wall time. */
+    static void assertStagesWithinWallTime(RunRecord r) {
+        assertNotNull(r.stages(), r.key());
+        double sum = 0;
+        for (Map.Entry<String, Double> e : r.stages().entrySet()) {
+            assertTrue(e.getValue() >= 0, r.key() + " " + e);
+            sum += e.getValue();
+        }
+        assertTrue(sum <= r.seconds() + 1e-9, r.key() + ": stages " + sum + " s within the pair's " + r.seconds() + " s");
+    }
+
+    @Test
+    void everyRecordSaysWhereItsWallTimeWent(@TempDir Path out) throws Exception {
+        CorpusRun.RunSummary s = CorpusRun.run(request(out, null, "mlp,adaptive_pool_uneven", "*"), RunListener.NONE);
+        for (RunRecord r : s.records()) {
+            assertStagesWithinWallTime(r);
+            if (r.check() != null) {
+                assertTrue(r.stages().keySet().containsAll(List.of("integrity", "file_checks", "engine_init", "load_onnx", "load_torch",
+                        "load_twin", "inputs", "infer_torch", "infer_onnx", "infer_twin", "judge", "latency")),
+                        r.key() + " " + r.stages().keySet());
+            } else {
+                assertTrue(r.stages().keySet().stream().noneMatch(k -> k.startsWith("load_")), "never loaded: " + r.key());
+            }
+        }
+        // read back from results.jsonl as a report would
+        for (String l : Files.readAllLines(out.resolve(CorpusRun.RESULTS))) {
+            assertStagesWithinWallTime(ResultJson.mapper().readValue(l, RunRecord.class));
+        }
+        assertEquals(List.of("setup", "pairs", "record_write", "finish"), List.copyOf(s.stages().keySet()));
+        assertTrue(s.stages().get("record_write") <= s.stages().get("pairs"));
+        JsonNode run = ResultJson.mapper().readTree(out.resolve(CorpusRun.RUN_JSON).toFile());
+        assertTrue(run.at("/stages/pairs").asDouble() >= 0);
+    }
+
+    @Test
+    void aWorkersRecordAddsItsStartAndTheChannel(@TempDir Path out) throws Exception {
+        CorpusRun.RunSummary s = CorpusRun.run(new RunRequest(Corpus.root().resolve("model-corpus"), null, "mlp,two_heads",
+                "opset13,opset17", out, 0, true, 1, 8, 1, 300), RunListener.NONE);
+        assertEquals(4, s.records().size());
+        assertTrue(s.records().get(0).stages().containsKey("worker_start"), "the first pair started the worker");
+        assertEquals(1, s.records().stream().filter(r -> r.stages().containsKey("worker_start")).count(),
+                "one worker for every pair");
+        for (RunRecord r : s.records()) {
+            assertStagesWithinWallTime(r);
+            assertTrue(r.stages().containsKey("protocol") && r.stages().containsKey("infer_onnx"), r.key() + " " + r.stages());
+        }
+        JsonNode run = ResultJson.mapper().readTree(out.resolve(CorpusRun.RUN_JSON).toFile());
+        assertTrue(run.at("/engines/libtorch").asText().startsWith("2."), "engine versions as the worker reported them: "
+                + run.get("engines"));
+    }
+
     @Test
     void accuracyOracleRunsOnTheLabelledDigits(@TempDir Path out) throws Exception {
         List<RunRecord> r = CorpusRun.run(request(out, null, "digits_cnn*", "opset13"), RunListener.NONE).records();

@@ -7,6 +7,14 @@ package dev.parity.result;
 public record Latency(int runs, double torchMedianMs, double torchMinMs, double torchMaxMs, double onnxMedianMs,
         double onnxMinMs, double onnxMaxMs, double ratio) {
 
+    /**
+     * Whether the two engines' ranges (fastest to slowest run) overlap: then the medians' ratio is no
+     * difference the runs can show, and reports say so instead of a speed-up or slow-down.
+     */
+    public boolean spreadsOverlap() {
+        return torchMinMs <= onnxMaxMs && onnxMinMs <= torchMaxMs;
+    }
+
     /** Median, min and max of timings in milliseconds. */
     public static double[] summary(double[] ms) {
         double[] s = ms.clone();

@@ -1,6 +1,9 @@
 package dev.parity.result;
 
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One line of {@code results.jsonl}: what happened to one model under one converter
@@ -25,12 +28,31 @@ import java.util.Comparator;
  * @param expectedFrom where the expectation came from ({@code manifest}, {@code baseline DIR}), or null
  * @param note the model's own note from the corpus manifest ({@code notes}: what the model is built to
  *     exercise, e.g. "border divisor differs"), or null; records written before the field existed lack it
+ * @param stages where this pair's wall time went: seconds per stage, in the order the stages ran
+ *     ({@code worker_start}, {@code load_torch}, {@code infer_onnx}, {@code judge}, ...; wall clock, each
+ *     at most {@link #seconds}, together at most {@code seconds}); null in records written before stages
+ *     were timed, and in records of pairs that were never checked (a merge's missing pair)
  */
 public record RunRecord(String key, String model, String config, String generation, String family, String task,
         Outcome outcome, String verdict, String mode, String message, Double worstRatio, Double accuracyDelta,
         Double accuracyP, Double torchMs, Double onnxMs, String expected, String repro, double seconds,
         ExportRecord export, CheckResult check, String placement, String cause, ExpectationStatus status,
-        String expectedFrom, String note) {
+        String expectedFrom, String note, Map<String, Double> stages) {
+
+    public RunRecord {
+        stages = stages == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(stages));
+    }
+
+    /** A record without stage timings. */
+    public RunRecord(String key, String model, String config, String generation, String family, String task,
+            Outcome outcome, String verdict, String mode, String message, Double worstRatio, Double accuracyDelta,
+            Double accuracyP, Double torchMs, Double onnxMs, String expected, String repro, double seconds,
+            ExportRecord export, CheckResult check, String placement, String cause, ExpectationStatus status,
+            String expectedFrom, String note) {
+        this(key, model, config, generation, family, task, outcome, verdict, mode, message, worstRatio, accuracyDelta,
+                accuracyP, torchMs, onnxMs, expected, repro, seconds, export, check, placement, cause, status,
+                expectedFrom, note, null);
+    }
 
     /** A record without the model's note. */
     public RunRecord(String key, String model, String config, String generation, String family, String task,
@@ -56,21 +78,28 @@ public record RunRecord(String key, String model, String config, String generati
     public RunRecord expecting(Expectation e) {
         return new RunRecord(key, model, config, generation, family, task, outcome, verdict, mode, message, worstRatio,
                 accuracyDelta, accuracyP, torchMs, onnxMs, e.outcome().label(), repro, seconds, export, check, placement,
-                e.cause(), e.judge(outcome), e.source(), note);
+                e.cause(), e.judge(outcome), e.source(), note, stages);
     }
 
     /** This record with another outcome and message (a placement's reclassification). */
     public RunRecord withOutcome(Outcome o, String why) {
         return new RunRecord(key, model, config, generation, family, task, o, verdict, mode, why, worstRatio,
                 accuracyDelta, accuracyP, torchMs, onnxMs, expected, repro, seconds, export, check, placement, cause,
-                status, expectedFrom, note);
+                status, expectedFrom, note, stages);
     }
 
     /** This record with the model's note ({@code null} for none). */
     public RunRecord withNote(String modelNote) {
         return new RunRecord(key, model, config, generation, family, task, outcome, verdict, mode, message, worstRatio,
                 accuracyDelta, accuracyP, torchMs, onnxMs, expected, repro, seconds, export, check, placement, cause,
-                status, expectedFrom, modelNote);
+                status, expectedFrom, modelNote, stages);
+    }
+
+    /** This record with another wall time and stage timings (a worker's record, timed again by the run). */
+    public RunRecord withTiming(double wallSeconds, Map<String, Double> stageSeconds) {
+        return new RunRecord(key, model, config, generation, family, task, outcome, verdict, mode, message, worstRatio,
+                accuracyDelta, accuracyP, torchMs, onnxMs, expected, repro, wallSeconds, export, check, placement, cause,
+                status, expectedFrom, note, stageSeconds);
     }
 
     /**

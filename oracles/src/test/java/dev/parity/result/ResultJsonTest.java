@@ -128,4 +128,19 @@ class ResultJsonTest {
         assertEquals(p, ResultJson.readCheck(ResultJson.write(r)).optimizationProbe());
         assertEquals(null, ResultJson.readCheck(ResultJson.write(sample())).optimizationProbe());
     }
+
+    @Test
+    void aRecordWithoutStagesFromAnOlderRunStillReads() throws Exception {
+        String old = "{\"key\":\"m/c\",\"model\":\"m\",\"config\":\"c\",\"generation\":\"g\",\"outcome\":\"faithful\","
+                + "\"verdict\":\"faithful\",\"seconds\":0.5,\"placement\":\"cpu\"}";
+        RunRecord r = ResultJson.mapper().readValue(old, RunRecord.class);
+        assertEquals(Outcome.FAITHFUL, r.outcome());
+        assertEquals(null, r.stages());
+        RunRecord timed = r.withTiming(0.75, Map.of("load_torch", 0.25));
+        RunRecord back = ResultJson.mapper().readValue(ResultJson.write(timed), RunRecord.class);
+        assertEquals(Map.of("load_torch", 0.25), back.stages());
+        assertEquals(0.75, back.seconds());
+        assertEquals(Map.of("load_torch", 0.25), back.expecting(new Expectation(Outcome.FAITHFUL, null, "manifest")).stages(),
+                "judging a record keeps its stages");
+    }
 }

@@ -29,10 +29,6 @@ final class Html {
         return v == null ? "-" : ConsoleReport.num(v);
     }
 
-    static String ms(Double v) {
-        return v == null ? "-" : String.format(Locale.ROOT, "%.2f", v);
-    }
-
     /** Start of a self-contained page: no network (the CSP forbids every load), inline CSS. */
     static StringBuilder page(String title) {
         StringBuilder sb = new StringBuilder(1 << 16);

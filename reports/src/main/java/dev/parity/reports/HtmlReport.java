@@ -1,7 +1,6 @@
 package dev.parity.reports;
 
 import static dev.parity.reports.Html.esc;
-import static dev.parity.reports.Html.ms;
 import static dev.parity.reports.Html.num;
 
 import dev.parity.oracles.AccuracyFinding;
@@ -169,7 +168,10 @@ public final class HtmlReport {
         }
         sb.append("</select><span id=\"shown\"></span></div>\n<table id=\"pairs-table\" class=\"sortable\"><thead><tr>")
                 .append("<th>model</th><th>config</th><th>family</th><th>outcome</th><th>expectation</th><th>worst ratio</th>")
-                .append("<th>acc. delta</th><th>torch ms</th><th>onnx ms</th><th>onnx/torch</th><th class=\"why\">reason</th>")
+                .append("<th>acc. delta</th><th title=\"median (fastest..slowest) of the warm timed runs\">torch ms</th>")
+                .append("<th title=\"median (fastest..slowest) of the warm timed runs\">onnx ms</th>")
+                .append("<th title=\"ratio of the medians; 'spreads overlap': the runs show no difference\">onnx/torch</th>")
+                .append("<th class=\"why\">reason</th>")
                 .append("</tr></thead><tbody>\n");
         for (RunRecord r : recs) {
             sb.append("<tr data-outcome=\"").append(r.outcome().label()).append('"')
@@ -184,10 +186,10 @@ public final class HtmlReport {
                     .append("</td>");
             numCell(sb, r.worstRatio(), num(r.worstRatio()));
             numCell(sb, r.accuracyDelta(), r.accuracyDelta() == null ? "-" : String.format(Locale.ROOT, "%+.4f", r.accuracyDelta()));
-            numCell(sb, r.torchMs(), ms(r.torchMs()));
-            numCell(sb, r.onnxMs(), ms(r.onnxMs()));
+            numCell(sb, r.torchMs(), RunTable.latency(r, true));
+            numCell(sb, r.onnxMs(), RunTable.latency(r, false));
             Double lr = r.torchMs() != null && r.onnxMs() != null && r.torchMs() > 0 ? r.onnxMs() / r.torchMs() : null;
-            numCell(sb, lr, lr == null ? "-" : String.format(Locale.ROOT, "%.2fx", lr));
+            numCell(sb, lr, RunTable.latencyRatio(r));
             String why = FindingGroup.explained(r) ? RunTable.reason(r) : "";
             sb.append("<td class=\"why\" title=\"").append(esc(why)).append("\">").append(esc(why)).append("</td></tr>\n");
         }

@@ -1,6 +1,7 @@
 package dev.parity.reports;
 
 import dev.parity.result.ExpectationStatus;
+import dev.parity.result.Latency;
 import dev.parity.result.Outcome;
 import dev.parity.result.RunRecord;
 import java.util.EnumMap;
@@ -25,7 +26,7 @@ public final class RunTable {
             t.row(r.model(), matrix && r.placement() != null ? r.config() + "#" + r.placement() : r.config(),
                     r.outcome().label(), expectation(r), r.worstRatio() == null ? "-" : ConsoleReport.num(r.worstRatio()),
                     r.accuracyDelta() == null ? "-" : String.format(Locale.ROOT, "%+.4f", r.accuracyDelta()),
-                    ms(r.torchMs()), ms(r.onnxMs()));
+                    latency(r, true), latency(r, false));
         }
         StringBuilder why = new StringBuilder();
         for (RunRecord r : ordered) {
@@ -130,5 +131,32 @@ public final class RunTable {
 
     private static String ms(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /**
+     * One engine's warm latency of a pair with its spread, {@code 0.41 (0.40..0.45)} ms: the median and
+     * the fastest and slowest of the check's timed runs; the median alone for a record without them.
+     */
+    public static String latency(RunRecord r, boolean torch) {
+        Double median = torch ? r.torchMs() : r.onnxMs();
+        Latency l = r.check() == null ? null : r.check().latency();
+        if (median == null || l == null) {
+            return ms(median);
+        }
+        return ms(median) + " (" + ms(torch ? l.torchMinMs() : l.onnxMinMs()) + ".." + ms(torch ? l.torchMaxMs() : l.onnxMaxMs())
+                + ")";
+    }
+
+    /**
+     * The onnx/torch ratio of the medians, {@code 1.31x}; where the two spreads overlap,
+     * {@code 1.31x, spreads overlap}: the runs show no difference, and nothing calls it one.
+     */
+    public static String latencyRatio(RunRecord r) {
+        if (r.torchMs() == null || r.onnxMs() == null || r.torchMs() <= 0) {
+            return "-";
+        }
+        String ratio = String.format(Locale.ROOT, "%.2fx", r.onnxMs() / r.torchMs());
+        Latency l = r.check() == null ? null : r.check().latency();
+        return l != null && l.spreadsOverlap() ? ratio + ", spreads overlap" : ratio;
     }
 }

@@ -70,6 +70,37 @@ class ReportsTest {
         assertTrue(!html.matches("(?s).*(src|href)=\"https?:.*"), "no external resources");
     }
 
+    /** A faithful record whose check timed both engines: medians 1.0 and 1.5 ms with the given spreads. */
+    private static RunRecord timedPair(String config, double torchMin, double torchMax, double onnxMin, double onnxMax) {
+        dev.parity.result.Latency l = new dev.parity.result.Latency(5, 1.0, torchMin, torchMax, 1.5, onnxMin, onnxMax, 1.5);
+        dev.parity.result.CheckResult c = new dev.parity.result.CheckResult(dev.parity.oracles.Verdict.FAITHFUL, "attribution",
+                null, null, java.util.Map.of(), 0, null, List.of(), null, null, l, null, List.of());
+        return new RunRecord("m/" + config, "m", config, "g", "f", "t", Outcome.FAITHFUL, "faithful", "attribution", null,
+                null, null, null, 1.0, 1.5, null, null, 0.1, null, c, "cpu");
+    }
+
+    @Test
+    void latencyCarriesItsSpreadAndOverlappingSpreadsAreNoDifference(@TempDir Path dir) throws Exception {
+        RunRecord overlapping = timedPair("overlap", 0.9, 1.6, 1.4, 2.0);
+        RunRecord apart = timedPair("apart", 0.9, 1.1, 1.4, 2.0);
+        assertEquals("1.00 (0.90..1.60)", RunTable.latency(overlapping, true));
+        assertEquals("1.50 (1.40..2.00)", RunTable.latency(overlapping, false));
+        assertEquals("1.50x, spreads overlap", RunTable.latencyRatio(overlapping));
+        assertEquals("1.50x", RunTable.latencyRatio(apart));
+        RunRecord old = Records.rec("m", "old", Outcome.FAITHFUL, null); // medians only (no check kept)
+        assertEquals("1.00", RunTable.latency(old, true));
+        assertEquals("0.50x", RunTable.latencyRatio(old));
+        String html = HtmlReport.render(RunData.load(Records.folder(dir, "g", List.of(overlapping, apart))), List.of());
+        assertTrue(html.contains(">1.00 (0.90..1.60)<") && html.contains(">1.50x, spreads overlap<"), "HTML cells");
+        String console = RunTable.render(List.of(overlapping, apart));
+        assertTrue(console.contains("1.00 (0.90..1.60)"), console);
+        for (RunRecord r : List.of(overlapping, apart)) {
+            assertEquals(Outcome.FAITHFUL, r.outcome());
+            assertTrue(!RunTable.reason(r).contains("latency") && !RunTable.latencyRatio(r).contains("discrepan"),
+                    "latency is never part of a verdict or called a discrepancy");
+        }
+    }
+
     @Test
     void aTornLastLineIsDroppedButDamageElsewhereIsAnError(@TempDir Path dir) throws Exception {
         Path f = Records.folder(dir.resolve("a"), "g", sample());
