@@ -104,5 +104,9 @@ final class Html {
             "  var ok=r.textContent.toLowerCase().indexOf(q)>=0&&(!w||r.getAttribute('data-outcome')===w);",
             "  r.style.display=ok?'':'none';if(ok){n++}});",
             " var s=document.getElementById('shown');if(s){s.textContent=n+' of '+all.length+' pairs shown'}}",
-            "if(f){f.addEventListener('input',apply)}if(o){o.addEventListener('change',apply)}apply();");
+            "if(f){f.addEventListener('input',apply)}if(o){o.addEventListener('change',apply)}apply();",
+            // a link to a finding inside the closed block of known problems opens that block first
+            "function reveal(){var h=decodeURIComponent(location.hash.slice(1)),e=h&&document.getElementById(h);",
+            " for(var p=e;p;p=p.parentElement){if(p.tagName==='DETAILS'){p.open=true}}if(e){e.scrollIntoView()}}",
+            "window.addEventListener('hashchange',reveal);reveal();");
 }

@@ -219,42 +219,61 @@ public final class HtmlReport {
         sb.append("<p class=\"sel\">").append(pairs).append(" pair(s) in ").append(groups.size())
                 .append(" finding(s), what fails the gate first; a finding lists the configurations that went wrong "
                         + "the same way.</p>\n");
+        // What fails the gate stays open; the known problems (as expected, each with its cause) are one
+        // closed block below it, so the page a CI reader opens starts with what changed.
+        List<FindingGroup> failing = groups.stream().filter(g -> g.first().failsGate()).toList();
+        List<FindingGroup> known = groups.stream().filter(g -> !g.first().failsGate()).toList();
         int n = 0;
-        for (FindingGroup g : groups) {
-            RunRecord r = g.first();
-            sb.append("<article class=\"finding").append(r.failsGate() ? " fails" : "").append("\" id=\"finding-").append(++n)
-                    .append("\" data-configs=\"").append(g.pairs().size()).append("\"><h3>").append(esc(r.model()))
-                    .append(' ').append(badge(r.outcome())).append(" <small class=\"exp\">").append(esc(RunTable.expectation(r)))
-                    .append("</small> <span class=\"configs\">");
-            for (int i = 0; i < g.pairs().size(); i++) {
-                RunRecord p = g.pairs().get(i);
-                sb.append(i == 0 ? "" : ", ").append("<span class=\"cfg\" id=\"").append(esc(anchor(p))).append("\">")
-                        .append(esc(FindingGroup.configLabel(p))).append("</span>");
+        for (FindingGroup g : failing) {
+            n = finding(sb, g, n);
+        }
+        if (!known.isEmpty()) {
+            long knownPairs = known.stream().mapToLong(g -> g.pairs().size()).sum();
+            sb.append("<details class=\"known\"><summary>Known problems: ").append(knownPairs).append(" pair(s) in ")
+                    .append(known.size()).append(" finding(s), as expected, each with its cause</summary>\n");
+            for (FindingGroup g : known) {
+                n = finding(sb, g, n);
             }
-            sb.append("</span></h3>\n<dl class=\"why\">");
-            if (r.note() != null) {
-                sb.append("<dt>model</dt><dd class=\"note\">").append(esc(r.note())).append("</dd>");
-            }
-            sb.append("<dt>reason</dt><dd class=\"msg\">").append(esc(RunTable.reason(r))).append("</dd>");
-            sb.append("<dt>cause</dt><dd class=\"cause\">").append(esc(RunTable.cause(r))).append("</dd>");
-            sb.append("<dt>worst element</dt><dd class=\"worst\">").append(esc(RunTable.worstElement(r))).append("</dd>");
-            sb.append("</dl>\n<div class=\"ev\"><details class=\"evidence\"><summary>Evidence of ").append(esc(FindingGroup.configLabel(r)))
-                    .append(esc(evidenceContents(r))).append("</summary>\n");
-            pairEvidence(sb, r);
             sb.append("</details>\n");
-            if (g.pairs().size() > 1) {
-                List<String> others = g.configs().subList(1, g.pairs().size());
-                sb.append("<details class=\"evidence others\"><summary>Evidence of ").append(esc(String.join(", ", others)))
-                        .append("</summary>\n");
-                for (RunRecord p : g.pairs().subList(1, g.pairs().size())) {
-                    sb.append("<h4>").append(esc(p.key())).append("</h4>\n");
-                    pairEvidence(sb, p);
-                }
-                sb.append("</details>\n");
-            }
-            sb.append("</div></article>\n");
         }
         sb.append("</section>\n");
+    }
+
+    /** One finding's card; returns the running finding number. */
+    private static int finding(StringBuilder sb, FindingGroup g, int n) {
+        RunRecord r = g.first();
+        sb.append("<article class=\"finding").append(r.failsGate() ? " fails" : "").append("\" id=\"finding-").append(++n)
+                .append("\" data-configs=\"").append(g.pairs().size()).append("\"><h3>").append(esc(r.model()))
+                .append(' ').append(badge(r.outcome())).append(" <small class=\"exp\">").append(esc(RunTable.expectation(r)))
+                .append("</small> <span class=\"configs\">");
+        for (int i = 0; i < g.pairs().size(); i++) {
+            RunRecord p = g.pairs().get(i);
+            sb.append(i == 0 ? "" : ", ").append("<span class=\"cfg\" id=\"").append(esc(anchor(p))).append("\">")
+                    .append(esc(FindingGroup.configLabel(p))).append("</span>");
+        }
+        sb.append("</span></h3>\n<dl class=\"why\">");
+        if (r.note() != null) {
+            sb.append("<dt>model</dt><dd class=\"note\">").append(esc(r.note())).append("</dd>");
+        }
+        sb.append("<dt>reason</dt><dd class=\"msg\">").append(esc(RunTable.reason(r))).append("</dd>");
+        sb.append("<dt>cause</dt><dd class=\"cause\">").append(esc(RunTable.cause(r))).append("</dd>");
+        sb.append("<dt>worst element</dt><dd class=\"worst\">").append(esc(RunTable.worstElement(r))).append("</dd>");
+        sb.append("</dl>\n<div class=\"ev\"><details class=\"evidence\"><summary>Evidence of ").append(esc(FindingGroup.configLabel(r)))
+                .append(esc(evidenceContents(r))).append("</summary>\n");
+        pairEvidence(sb, r);
+        sb.append("</details>\n");
+        if (g.pairs().size() > 1) {
+            List<String> others = g.configs().subList(1, g.pairs().size());
+            sb.append("<details class=\"evidence others\"><summary>Evidence of ").append(esc(String.join(", ", others)))
+                    .append("</summary>\n");
+            for (RunRecord p : g.pairs().subList(1, g.pairs().size())) {
+                sb.append("<h4>").append(esc(p.key())).append("</h4>\n");
+                pairEvidence(sb, p);
+            }
+            sb.append("</details>\n");
+        }
+        sb.append("</div></article>\n");
+        return n;
     }
 
     /** What a pair's evidence section holds, for its summary line: {@code : statistics, charts, provenance}. */
