@@ -16,8 +16,9 @@
 #                       that the peak RSS is the check's), without and with --localize; run-localize: parity run --localize --workers 0, whose records give
 #                       each pair's localization time (docs/localization.md)
 #   MEASURE_FULL=1      corpus-build-full and run-full: the full-size corpus built from scratch (needs
-#                       Debian's python3-torch, python3-torchvision, python3-onnx) and checked by
-#                       parity run --corpus full (docs/corpus.md)
+#                       Debian's python3-torch, python3-torchvision, python3-onnx; its transformers/timm
+#                       part the torch-2.13 venv, ~11 GB) and checked by parity run --corpus full, and
+#                       run-full-torch-2.13-legacy/-dynamo where that part was built (docs/corpus.md)
 # Settings: MEASURE_WORKERS (default "0 1 2"), MEASURE_GENERATIONS (default: every committed one).
 # check-cold moves DJL's engine cache away for a moment: on a machine others use, give this script a
 # cache of its own (DJL_CACHE_DIR=$PWD/.cache/djl; DJL, the launcher and the workers' sandbox read it).
@@ -97,6 +98,14 @@ for ((i = 0; i < REPEATS; i++)); do
     rm -rf "$OUT/run-full"
     timed run-full "$P" run --corpus full --out "$OUT/run-full"
     printf 'pairs-run-full\t%s\n' "$(wc -l < "$OUT/run-full/results.jsonl")" >> "$OUT/raw.tsv"
+    # the transformers/timm part, built when the torch-2.13 venv exists
+    for g in torch-2.13-legacy torch-2.13-dynamo; do
+      if grep -q "\"$g\"" "$ROOT/.cache/full-corpus/manifest.json"; then
+        rm -rf "$OUT/run-full-$g"
+        timed "run-full-$g" "$P" run --corpus full --generation "$g" --out "$OUT/run-full-$g"
+        printf 'pairs-run-full-%s\t%s\n' "$g" "$(wc -l < "$OUT/run-full-$g/results.jsonl")" >> "$OUT/raw.tsv"
+      fi
+    done
   fi
 done
 

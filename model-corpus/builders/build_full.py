@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Build the full-size corpus on demand into .cache/full-corpus/ (git-ignored; about 0.5 GB).
+"""Build the full-size torchvision corpus on demand into .cache/full-corpus/ (git-ignored; 0.73 GB).
 
 Real torchvision architectures at their published width and depth, fixed-seed random init (no weights
 are downloaded), each with its float64 twin and torch-1.13.1 exports at opset 13 and 17; the same
 manifest layout as model-corpus/, so `parity run --corpus full` checks it like the built-in corpus.
 Run by `./parity corpus build --full` (Debian's /usr/bin/python3 with python3-torch, python3-torchvision,
-python3-onnx).
+python3-onnx). Its transformers and timm part is build_full_hf.py (torch 2.13): both merge their entries
+into the one manifest (merge_manifest).
 """
 import json
 import os
@@ -47,6 +48,36 @@ FULL = {
 }
 
 
+def merge_manifest(entries, generation, torch_version, owns=None, primary=False):
+    """Writes .cache/full-corpus/manifest.json with entries in it, keeping the other builder's models.
+
+    Two builders share the manifest: this one (torchvision, torch 1.13.1) and build_full_hf.py
+    (transformers and timm, torch 2.13). Existing entries of the same names are replaced in place;
+    owns(entry) marks the calling builder's earlier entries, dropped when not rebuilt (a full build
+    of one part leaves no stale model of that part). The header's reference generation and torch are
+    the primary builder's (the torchvision part: `parity run --corpus full` checks its generation by
+    default); each entry records its own reference_torch."""
+    path = os.path.join(OUT, "manifest.json")
+    old = {"format": 1, "reference_generation": generation, "reference_torch": torch_version, "datasets": {},
+           "models": []}
+    if os.path.exists(path):
+        with open(path) as f:
+            old = json.load(f)
+    new = {e["name"]: e for e in entries}
+    models = []
+    for e in old["models"]:
+        if e["name"] in new:
+            models.append(new.pop(e["name"]))
+        elif not (owns and owns(e)):
+            models.append(e)
+    models.extend(new.values())
+    header = (generation, torch_version) if primary else (old["reference_generation"], old["reference_torch"])
+    with open(path, "w") as f:
+        json.dump({"format": 1, "reference_generation": header[0], "reference_torch": header[1],
+                   "datasets": old.get("datasets", {}), "models": models}, f, indent=1)
+        f.write("\n")
+
+
 def main():
     import torch
     torch.set_num_threads(2)
@@ -69,10 +100,7 @@ def main():
         prov = {c: export.export_one(name, desc, c, zoo.CONFIGS[c], edir) for c in desc["configs"]}
         with open(os.path.join(edir, "provenance.json"), "w") as f:
             json.dump({"generation": "torch-1.13.1", "exports": prov}, f, indent=1, sort_keys=True)
-    with open(os.path.join(OUT, "manifest.json"), "w") as f:
-        json.dump({"format": 1, "reference_generation": "torch-1.13.1", "reference_torch": torch.__version__,
-                   "datasets": {}, "models": models}, f, indent=1)
-        f.write("\n")
+    merge_manifest(models, "torch-1.13.1", torch.__version__, owns=lambda e: not e.get("library"), primary=True)
     print("wrote", OUT)
 
 

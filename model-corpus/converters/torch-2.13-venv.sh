@@ -4,6 +4,9 @@
 #
 #   torch-2.13-venv.sh setup        create or complete the venv from pip's configured index (no root)
 #   torch-2.13-venv.sh export GEN   run builders/export.py --generation GEN with the venv's python
+#   torch-2.13-venv.sh full [...]   run builders/build_full_hf.py (the transformers/timm part of the
+#                                   full-size corpus) with the venv's python; exit 2 without a word
+#                                   when the venv is missing (`parity corpus build --full` says what to do)
 #
 # The venv lies in $PARITY_TORCH213_VENV (default <repo>/.cache/converters/torch-2.13/venv). Exit 2
 # when the converter is missing, with what to do about it.
@@ -79,6 +82,11 @@ PY
     fi
     exec "$VENV/bin/python" "$CORPUS/builders/export.py" --generation "$GEN" "$@"
     ;;
+  full)
+    shift
+    venv_ok || exit 2
+    exec "$VENV/bin/python" "$CORPUS/builders/build_full_hf.py" "$@"
+    ;;
   *)
-    echo "usage: $0 setup | export GENERATION [export.py options]" >&2; exit 2 ;;
+    echo "usage: $0 setup | export GENERATION [export.py options] | full [build_full_hf.py options]" >&2; exit 2 ;;
 esac

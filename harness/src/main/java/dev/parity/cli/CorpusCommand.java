@@ -2,6 +2,7 @@ package dev.parity.cli;
 
 import dev.parity.errors.BadInputException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,11 +31,16 @@ public final class CorpusCommand implements Runnable {
     @Command(name = "build", mixinStandardHelpOptions = true,
             description = "Export every corpus model with a converter generation (see model-corpus/converters/).")
     public static final class Build implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--generation", paramLabel = "G",
                 description = "e.g. torch-1.13.1, torch-2.6.0, torch-2.13-legacy, torch-2.13-dynamo")
         String generation;
 
-        @Option(names = "--full", description = "Build the full-size corpus into .cache/full-corpus/ (torch-1.13.1 exports).")
+        @Option(names = "--full", description = "Build the full-size corpus into .cache/full-corpus/: torchvision "
+                + "(torch-1.13.1 exports), then transformers and timm (torch-2.13-legacy and -dynamo exports) "
+                + "when the torch-2.13 venv exists.")
         boolean full;
 
         @Option(names = "--models", paramLabel = "NAME", split = ",", description = "Only these models.")
@@ -44,14 +50,7 @@ public final class CorpusCommand implements Runnable {
         public Integer call() throws BadInputException, IOException, InterruptedException {
             Path converters = RunCommand.home().resolve("model-corpus/converters");
             if (full) {
-                Process p = new ProcessBuilder("bash", converters.resolve("torch-1.13.1/build_full.sh").toString())
-                        .inheritIO().start();
-                int rc = p.waitFor();
-                if (rc == 2) {
-                    throw new BadInputException("the full-size corpus needs the torch-1.13.1 converter: run "
-                            + converters.resolve("torch-1.13.1/setup.sh") + " (as root)");
-                }
-                return rc == 0 ? ExitCodes.FAITHFUL : ExitCodes.ENGINE_FAILED;
+                return buildFull(converters);
             }
             if (generation == null) {
                 throw new BadInputException("corpus build needs --generation G or --full");
@@ -77,13 +76,45 @@ public final class CorpusCommand implements Runnable {
                 cmd.add("--only");
                 cmd.addAll(models);
             }
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
-            int rc = p.waitFor();
+            int rc = runScript(cmd);
             if (rc == 2) {
                 throw new BadInputException("the " + generation + " converter is not installed: run "
                         + converters.resolve(generation).resolve("setup.sh") + " (it says whether it needs root)");
             }
             return rc == 0 ? ExitCodes.FAITHFUL : ExitCodes.ENGINE_FAILED;
+        }
+
+        /**
+         * The full-size corpus in two parts, each with its own converter: torchvision with
+         * torch-1.13.1 ({@code torch-1.13.1/build_full.sh}), then transformers and timm with the
+         * torch-2.13 venv ({@code torch-2.13-venv.sh full}). Both merge into one manifest, so either
+         * part is kept when the other's converter is missing. A missing torch-2.13 venv is one line
+         * on stderr, not an error (the torchvision part is the documented minimum); a missing
+         * torch-1.13.1 converter is exit 2 after the other part ran; a failed build of either part
+         * is exit 3.
+         */
+        private int buildFull(Path converters) throws BadInputException, IOException, InterruptedException {
+            int torchvision = runScript(List.of("bash", converters.resolve("torch-1.13.1/build_full.sh").toString()));
+            int hf = runScript(List.of("bash", converters.resolve("torch-2.13-venv.sh").toString(), "full"));
+            if (hf == 2) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("parity: full-size transformers/timm models not built: no torch-2.13 venv; provision it with "
+                        + converters.resolve("torch-2.13-dynamo/setup.sh") + " (no root needed), then rerun");
+                err.flush();
+            }
+            if ((torchvision != 0 && torchvision != 2) || (hf != 0 && hf != 2)) {
+                return ExitCodes.ENGINE_FAILED;
+            }
+            if (torchvision == 2) {
+                throw new BadInputException("the full-size corpus's torchvision part needs the torch-1.13.1 converter: run "
+                        + converters.resolve("torch-1.13.1/setup.sh") + " (as root)");
+            }
+            return ExitCodes.FAITHFUL;
+        }
+
+        /** Runs one script of the repository's converters folder, its output on Parity's own. */
+        private static int runScript(List<String> cmd) throws IOException, InterruptedException {
+            return new ProcessBuilder(cmd).inheritIO().start().waitFor();
         }
     }
 }

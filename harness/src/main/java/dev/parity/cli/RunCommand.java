@@ -108,7 +108,8 @@ public final class RunCommand implements Callable<Integer> {
             Path full = home().resolve(".cache/full-corpus");
             if (!java.nio.file.Files.isRegularFile(full.resolve("manifest.json"))) {
                 throw new BadInputException("the full-size corpus is not built: run ./parity corpus build --full "
-                        + "(needs Debian's python3-torch, python3-torchvision and python3-onnx; about 0.5 GB in .cache/)");
+                        + "(needs Debian's python3-torch, python3-torchvision and python3-onnx for its torchvision part, "
+                        + "0.7 GB, and the torch-2.13 venv for its transformers/timm part, 11 GB, in .cache/)");
             }
             return full;
         }
