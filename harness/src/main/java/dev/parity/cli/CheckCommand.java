@@ -97,7 +97,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--role", paramLabel = "NAME=ROLE",
             description = "Role of an input: token-ids:V (ids in [0, V)), attention-mask (0/1 in padding patterns), "
-                    + "token-type-ids:N or none; wins over the inferred role. Repeatable.")
+                    + "token-type-ids:N, position-ids:P (0, 1, 2, ... along the sequence) or none; wins over the inferred role. Repeatable.")
     List<String> roles = new ArrayList<>();
 
     @Option(names = "--no-infer-roles",

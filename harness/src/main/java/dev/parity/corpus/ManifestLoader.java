@@ -134,7 +134,7 @@ public final class ManifestLoader {
         InputRole.Kind k = InputRole.Kind.byLabel(in.role());
         if (k == null || k == InputRole.Kind.NONE) {
             throw new BadInputException(where + "input '" + in.name() + "' has role '" + in.role() + "', expected one of "
-                    + "token-ids, attention-mask, token-type-ids");
+                    + "token-ids, attention-mask, token-type-ids, position-ids");
         }
         if (k == InputRole.Kind.ATTENTION_MASK) {
             return InputRole.attentionMask();

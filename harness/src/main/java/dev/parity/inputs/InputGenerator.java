@@ -49,7 +49,9 @@ public final class InputGenerator {
      * Values of an input with a role, in a padding pattern (null: no padding, as {@link
      * PaddingPattern#NO_PADDING}). Axis 0 is the batch row and the last axis the sequence position (a
      * rank-1 input is one row). Token ids are uniform in the role's [low, high) and the pad id 0 at padded
-     * positions; a mask is 1 at real positions and 0 at padded ones; token-type ids are the role's low
+     * positions; a mask is 1 at real positions and 0 at padded ones; position ids count 0, 1, 2, ... along
+     * every row, padded positions included (as transformers' default {@code arange} does), capped at high - 1;
+     * token-type ids are the role's low
      * before a per-row split point and low + 1 (within the range) from it to the row's end, low at padded
      * positions. Row lengths depend on (seed, case index, row, sequence length) only, so the ids, mask and
      * token types of one case pad the same positions.
@@ -87,6 +89,9 @@ public final class InputGenerator {
                     break;
                 case TOKEN_TYPE_IDS:
                     v[i] = real && pos >= split[row] ? Math.min(role.low() + 1, role.high() - 1) : role.low();
+                    break;
+                case POSITION_IDS:
+                    v[i] = Math.min(role.low() + pos, role.high() - 1);
                     break;
                 default:
                     throw new IllegalArgumentException("no values for role " + role);

@@ -24,7 +24,8 @@ import java.util.Set;
  *   <li>An integer input that reaches the indices of a {@code Gather} (through Cast, Identity,
  *       Unsqueeze, Reshape, Squeeze, Flatten) whose data is a rank-2 initializer [V, H] (or a Constant,
  *       or an Identity of either) indexes an embedding table: token ids in [0, V); token-type ids in
- *       [0, V) when V &lt;= {@value #MAX_TYPES} or the name says {@code token_type}/{@code segment}. With
+ *       [0, V) when V &lt;= {@value #MAX_TYPES} or the name says {@code token_type}/{@code segment};
+ *       position ids 0, 1, 2, ... when the name says {@code position}. With
  *       several tables, the smallest V, so that every id is valid in all of them.</li>
  *   <li>Any other input named like a mask ({@code mask}, case-insensitive), or used as one (its first
  *       consumer past Cast/Unsqueeze/Identity/Expand/Reshape is {@code Sub} from a constant 1, {@code Not},
@@ -50,10 +51,13 @@ public final class RoleInference {
             if (isInteger(in.dtype())) {
                 Table t = g.embeddingTable(in.name());
                 if (t != null) {
-                    boolean types = t.rows() <= MAX_TYPES || lower.contains("token_type") || lower.contains("segment");
-                    out.add(RoleAssignment.inferred(in.name(), types ? InputRole.tokenTypeIds(t.rows())
-                            : InputRole.tokenIds(t.rows()), "Gather on " + t.kind() + " '" + t.name() + "' "
-                            + Arrays.toString(t.dims())));
+                    boolean positions = lower.contains("position");
+                    boolean types = !positions
+                            && (t.rows() <= MAX_TYPES || lower.contains("token_type") || lower.contains("segment"));
+                    InputRole role = positions ? InputRole.positionIds(t.rows())
+                            : types ? InputRole.tokenTypeIds(t.rows()) : InputRole.tokenIds(t.rows());
+                    out.add(RoleAssignment.inferred(in.name(), role, "Gather on " + t.kind() + " '" + t.name() + "' "
+                            + Arrays.toString(t.dims()) + (positions ? ", named '" + in.name() + "'" : "")));
                     continue;
                 }
             }

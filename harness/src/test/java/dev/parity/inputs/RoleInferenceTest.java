@@ -121,6 +121,21 @@ class RoleInferenceTest {
                 + "[1000, 32]", ids.describe(null));
     }
 
+    /** GPT-2's exported position_ids index the position table: counted along the sequence, not random ids. */
+    @Test
+    void anInputNamedPositionIdsIndexingATableGetsPositions(@TempDir Path dir) throws Exception {
+        TensorSpec positions = spec("position_ids", DType.INT64);
+        OnnxMl.GraphProto g = OnnxMl.GraphProto.newBuilder().setName("g").addInput(input(positions))
+                .addInitializer(table("wpe.weight", 64, 32, false))
+                .addNode(node("Gather", "wpe", List.of("wpe.weight", "position_ids"), List.of("p"))).build();
+        OnnxMl.ModelProto m = OnnxMl.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17)).build();
+        RoleAssignment a = RoleInference.infer(m, List.of(positions)).get(0);
+        assertEquals(InputRole.positionIds(64), a.role());
+        assertEquals("Gather on initializer 'wpe.weight' [64, 32], named 'position_ids'", a.evidence());
+        assertEquals(InputRole.positionIds(64), InputRole.parse("position-ids:64"));
+    }
+
     @Test
     void aSmallTableMakesTokenTypeIds(@TempDir Path dir) throws Exception {
         assertEquals(InputRole.tokenTypeIds(2), infer(dir).get("segments").role());

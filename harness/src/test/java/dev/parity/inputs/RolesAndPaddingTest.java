@@ -53,6 +53,14 @@ class RolesAndPaddingTest {
         return len;
     }
 
+    /** Hand-written: positions count along each row, padded positions included, capped below the table size. */
+    @Test
+    void positionIdsCountAlongEveryRowAndStayInsideTheirTable() {
+        Tensor t = InputGenerator.generate(3, 2, new ConcreteInput("position_ids", DType.INT64, new long[] {2, 5}, null, null),
+                InputRole.positionIds(4), PaddingPattern.PADDED_ROW);
+        assertArrayEquals(new long[] {0, 1, 2, 3, 3, 0, 1, 2, 3, 3}, t.longs());
+    }
+
     @Test
     void aZeroConfigTextModelGetsBatchTimesSequenceTimesThreePaddingPatterns() throws Exception {
         List<InputCase> cases = bert(List.of(), Map.of(), 0);
