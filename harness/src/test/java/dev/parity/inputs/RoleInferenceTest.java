@@ -136,6 +136,25 @@ class RoleInferenceTest {
         assertEquals(InputRole.positionIds(64), InputRole.parse("position-ids:64"));
     }
 
+    /**
+     * A hostile graph whose values feed each other in a ring (invalid ONNX, but a file can say anything):
+     * the walk ends, and an embedding "table" that is only a ring of Identities is no table.
+     */
+    @Test
+    void aGraphWithCyclesEndsWithoutARole() {
+        TensorSpec ids = spec("input_ids", DType.INT64);
+        OnnxMl.GraphProto g = OnnxMl.GraphProto.newBuilder().setName("g").addInput(input(ids))
+                .addNode(node("Cast", "c", List.of("input_ids"), List.of("x")))
+                .addNode(node("Identity", "xy", List.of("x"), List.of("y")))
+                .addNode(node("Identity", "yx", List.of("y"), List.of("x")))
+                .addNode(node("Identity", "t12", List.of("t1"), List.of("t2")))
+                .addNode(node("Identity", "t21", List.of("t2"), List.of("t1")))
+                .addNode(node("Gather", "gather", List.of("t1", "y"), List.of("out"))).build();
+        OnnxMl.ModelProto m = OnnxMl.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17)).build();
+        assertEquals(List.of(), RoleInference.infer(m, List.of(ids)));
+    }
+
     @Test
     void aSmallTableMakesTokenTypeIds(@TempDir Path dir) throws Exception {
         assertEquals(InputRole.tokenTypeIds(2), infer(dir).get("segments").role());
