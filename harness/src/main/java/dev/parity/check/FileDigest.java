@@ -1,17 +1,16 @@
 package dev.parity.check;
 
 import dev.parity.errors.BadInputException;
+import dev.parity.safety.FileIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,11 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FileDigest {
     private static final int REMEMBERED = 256;
-    private static final Map<Identity, String> KNOWN = new LinkedHashMap<>(64, 0.75f, true) {
+    private static final Map<FileIdentity, String> KNOWN = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Identity, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<FileIdentity, String> eldest) {
             return size() > REMEMBERED;
         }
     };
@@ -37,7 +36,7 @@ public final class FileDigest {
 
     /** Hex sha256 of {@code file}'s bytes. */
     public static String sha256(Path file) throws BadInputException {
-        Identity before = Identity.of(file);
+        FileIdentity before = FileIdentity.of(file);
         if (before != null) {
             synchronized (KNOWN) {
                 String known = KNOWN.get(before);
@@ -47,7 +46,7 @@ public final class FileDigest {
             }
         }
         String digest = hash(file);
-        if (before != null && before.equals(Identity.of(file))) {
+        if (before != null && before.equals(FileIdentity.of(file))) {
             synchronized (KNOWN) {
                 KNOWN.put(before, digest);
             }
@@ -69,20 +68,6 @@ public final class FileDigest {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Same file, unchanged; null where the platform cannot tell (then nothing is remembered). */
-    private record Identity(Path real, Object key, long size, long modified, Object changed) {
-        static Identity of(Path file) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                Object ctime = Files.getAttribute(file, "unix:ctime");
-                return new Identity(file.toRealPath(), a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS),
-                        ctime);
-            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-                return null;
-            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.parity.engine;
 
 import dev.parity.errors.BadInputException;
 import dev.parity.safety.ArchivePolicy;
+import dev.parity.safety.FileIdentity;
 import dev.parity.safety.TorchScriptCodeCheck;
 import dev.parity.safety.ZipDirectory;
 import java.io.IOException;
@@ -11,11 +12,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import java.util.zip.ZipException;
@@ -149,38 +148,31 @@ public final class TorchScriptArchive {
     }
 
     /**
-     * What makes two looks at a file "the same file, unchanged": real path, file key, size,
-     * modification and change time, and a CRC-32C of its last MiB, where the central directory
-     * lists every member's CRC-32 (a rewrite that keeps size and timestamps, possible within one
+     * What makes two looks at a file "the same file, unchanged": its {@link FileIdentity} and a CRC-32C
+     * of its last MiB, where the central directory lists every member's CRC-32 (a rewrite that keeps size and timestamps, possible within one
      * coarse timestamp tick, still has to keep every member's CRC). Null when the platform cannot
      * say, and then nothing is remembered.
      */
-    private record Identity(Path real, Object key, long size, long modified, Object changed, long tail) {
+    private record Identity(FileIdentity file, long tail) {
         private static final int TAIL = 1 << 20;
 
         static Identity of(Path file) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                Object ctime;
-                try {
-                    ctime = Files.getAttribute(file, "unix:ctime");
-                } catch (UnsupportedOperationException | IllegalArgumentException e) {
-                    return null;
+            FileIdentity id = FileIdentity.of(file);
+            if (id == null) {
+                return null;
+            }
+            CRC32C crc = new CRC32C();
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                long from = Math.max(0, ch.size() - TAIL);
+                ByteBuffer b = ByteBuffer.allocate((int) (ch.size() - from));
+                while (b.hasRemaining() && ch.read(b, from + b.position()) > 0) {
+                    // read the whole tail
                 }
-                CRC32C crc = new CRC32C();
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                    long from = Math.max(0, ch.size() - TAIL);
-                    ByteBuffer b = ByteBuffer.allocate((int) (ch.size() - from));
-                    while (b.hasRemaining() && ch.read(b, from + b.position()) > 0) {
-                        // read the whole tail
-                    }
-                    crc.update(b.flip());
-                }
-                return new Identity(file.toRealPath(), a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS),
-                        ctime, crc.getValue());
+                crc.update(b.flip());
             } catch (IOException e) {
                 return null;
             }
+            return new Identity(id, crc.getValue());
         }
     }
 }
